@@ -1,0 +1,28 @@
+"""The Chalice app: routes by audience (blueprints), error handling, event handlers.
+
+Handlers stay thin and import their services lazily: a cold start loads only chalice and
+the standard library here (see bench/ import_ratio)."""
+from __future__ import annotations
+
+from chalice import Chalice
+
+from chalicelib import config
+from chalicelib.api import candidates, public, staff
+from chalicelib.api.errors import handle_errors
+
+app = Chalice(app_name="exam-results")
+app.api.binary_types = ["application/pdf", "application/zip", "application/octet-stream"]
+app.register_middleware(handle_errors, "http")
+app.register_blueprint(public.bp)
+app.register_blueprint(candidates.bp)
+app.register_blueprint(staff.bp)
+
+
+# ------------------------------------------------------------------ events
+# S3 -> SQS "uploads" (declared in infra/, and in the local stack): one batch file each.
+@app.on_sqs_message(queue=config.UPLOADS_QUEUE, batch_size=1)
+def on_upload(event):  # type: ignore[no-untyped-def]
+    from chalicelib.events.uploads import handle
+
+    return handle(event.to_dict(), event.context)
+

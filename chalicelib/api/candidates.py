@@ -1,0 +1,130 @@
+"""Candidate routes (API.md "Candidates"). Thin: parse, call one service, reply."""
+from __future__ import annotations
+
+from chalice import Response
+
+from .auth import principal
+from .errors import Routes
+from .http import Field, check_email, json_response, no_content, parse_body
+
+bp = Routes(__name__)
+
+_STR = Field(str, max_len=100)
+_PASSWORD = Field(str, max_len=1024)  # the policy says 128; a clear message comes from it
+_COUNTRY = Field(str, max_len=100)
+
+REGISTER = {
+    "id_number": Field(str, max_len=40), "secret_number": Field(str, max_len=20),
+    "email": Field(str, check=check_email), "password": _PASSWORD, "country": _COUNTRY,
+    "first_language": _COUNTRY, "accept_terms": Field(bool), "marketing_opt_in": Field(bool),
+}
+
+
+def _me():  # type: ignore[no-untyped-def]
+    return principal(bp.current_request, "candidate")
+
+
+@bp.route("/candidates/register", methods=["POST"])
+def register() -> Response:
+    from ..services import candidates
+
+    data = parse_body(bp.current_request, REGISTER)
+    return json_response(candidates.register(data), 201)
+
+
+@bp.route("/candidates/verify-email", methods=["POST"])
+def verify_email() -> dict:
+    from ..services import candidates
+
+    data = parse_body(bp.current_request, {"token": Field(str, max_len=200)})
+    return candidates.verify_email(data["token"])
+
+
+@bp.route("/candidates/verify-email/resend", methods=["POST"])
+def resend_verification() -> Response:
+    from ..services import candidates
+
+    candidates.resend_verification(_me().subject)
+    return json_response({"status": "sent"}, 202)
+
+
+@bp.route("/candidates/login", methods=["POST"])
+def login() -> dict:
+    from ..services import candidates
+
+    data = parse_body(bp.current_request, {"id_number": Field(str, max_len=40), "password": _PASSWORD})
+    return candidates.login(data["id_number"], data["password"])
+
+
+@bp.route("/auth/logout", methods=["POST"])
+def logout() -> Response:
+    from ..services.security import end_session
+
+    end_session(principal(bp.current_request, "candidate", "verifier", "staff"))
+    return no_content()
+
+
+@bp.route("/candidates/me", methods=["GET"])
+def me() -> dict:
+    from ..services import candidates
+
+    return candidates.get_profile(_me().subject)
+
+
+PROFILE = {
+    "country": _COUNTRY, "first_language": _COUNTRY, "marketing_opt_in": Field(bool),
+    "email": Field(str, check=check_email), "current_password": _PASSWORD,
+}
+
+
+@bp.route("/candidates/me", methods=["PATCH"])
+def update_me() -> dict:
+    from ..services import candidates
+
+    who = _me()
+    data = parse_body(bp.current_request, PROFILE, partial=True)
+    return candidates.update_profile(who.subject, data)
+
+
+@bp.route("/candidates/me/password", methods=["POST"])
+def change_password() -> Response:
+    from ..services import candidates
+
+    who = _me()
+    data = parse_body(bp.current_request, {"current_password": _PASSWORD, "new_password": _PASSWORD})
+    candidates.change_password(who, data["current_password"], data["new_password"])
+    return no_content()
+
+
+@bp.route("/candidates/password-reset", methods=["POST"])
+def password_reset() -> Response:
+    from ..services import candidates
+
+    data = parse_body(bp.current_request, {"id_number": Field(str, max_len=40),
+                                           "email": Field(str, check=check_email)})
+    candidates.request_password_reset(data["id_number"], data["email"])
+    return json_response({"status": "accepted", "message": "If the ID number and email match an "
+                          "account, we have sent a link to reset the password."}, 202)
+
+
+@bp.route("/candidates/password-reset/confirm", methods=["POST"])
+def password_reset_confirm() -> Response:
+    from ..services import candidates
+
+    data = parse_body(bp.current_request, {"token": Field(str, max_len=200), "new_password": _PASSWORD})
+    candidates.confirm_password_reset(data["token"], data["new_password"])
+    return no_content()
+
+
+@bp.route("/candidates/me/results", methods=["GET"])
+def results() -> dict:
+    from ..services import candidates
+
+    return candidates.list_results(_me().subject)
+
+
+@bp.route("/candidates/me/results/{result_id}", methods=["GET"])
+def result(result_id: str) -> dict:
+    from ..services import candidates
+
+    return candidates.get_result(_me().subject, result_id)

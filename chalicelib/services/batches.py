@@ -1,0 +1,261 @@
+"""Batch files from the exam board: the record staff see, and the ingest that fills it.
+
+A file reaches `process_object` from S3 -> SQS (`incoming/entries/` or `incoming/results/`),
+whether it was uploaded through `POST /staff/batches` or dropped straight into the bucket.
+Every row is validated; good rows are stored in batch writes, bad rows are reported (row,
+field, message) in the batch record (first 100) and in a CSV error report in S3 (all).
+
+Exactly once: a batch is claimed with a conditional write keyed by the S3 object (key +
+ETag), so the same S3 event delivered twice is processed once. A claim carries a lease: if
+the worker dies mid-file the message comes back and, once the lease has run out, the next
+delivery takes over and starts again; every row write is idempotent, so nothing is doubled.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+from collections.abc import Callable
+from typing import Protocol
+from urllib.parse import unquote_plus
+
+from pynamodb.exceptions import PutError, UpdateError
+
+from .. import config, resources
+from ..adapters import clock, storage
+from ..db import models as m
+from ..db.repo import condition_failed, get_or_none
+from ..domain.errors import NotFound, ValidationError
+from ..observability import logger
+from .csvstream import NotCsv, rows
+
+KINDS = ("entries", "results")
+MAX_FILE_BYTES = 200 * 1024 * 1024
+ERRORS_IN_RECORD = 100
+PROGRESS_EVERY = 500
+LEASE_MARGIN_S = 30
+
+
+class Busy(Exception):
+    """Another worker holds the batch; the message is retried later."""
+
+
+class Importer(Protocol):
+    required: list[str]
+
+    def row(self, n: int, row: dict[str, str]) -> list[tuple[str, str]]:
+        """Validate one row and buffer it for writing; return its problems (field, message)."""
+
+    def flush(self) -> None:
+        """Write what is buffered."""
+
+    def finish(self, batch: m.Batch) -> None:
+        """After the last row: fan out follow-up work."""
+
+    def counts(self) -> dict[str, int]:
+        """Extra counters for the batch record, e.g. rows_unchanged."""
+
+
+IMPORTERS: dict[str, Callable[[m.Batch], Importer]] = {}
+
+
+def importer(kind: str) -> Callable[[Callable[[m.Batch], Importer]], Callable[[m.Batch], Importer]]:
+    def register(factory: Callable[[m.Batch], Importer]) -> Callable[[m.Batch], Importer]:
+        IMPORTERS[kind] = factory
+        return factory
+
+    return register
+
+
+# ---------------------------------------------------------------- records
+def new_batch_id() -> str:
+    return clock.utcnow().strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(4)
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def create(kind: str, filename: str, created_by: str) -> dict:
+    if kind not in KINDS:
+        raise ValidationError({"kind": "must be one of: entries, results"})
+    name = _SAFE.sub("_", filename.strip().rsplit("/", 1)[-1])[:120].strip("._") or "upload.csv"
+    batch_id = new_batch_id()
+    key = f"{resources.INCOMING_PREFIX}{kind}/{batch_id}/{name}"
+    now = clock.iso()
+    m.Batch(m.BATCH + batch_id, "BATCH", batch_id=batch_id, kind=kind, filename=name, s3_key=key,
+            status="awaiting_upload", created_at=now, created_by=created_by,
+            gsi1pk=m.BATCHES, gsi1sk=f"{now}#{batch_id}").save()
+    url = storage.upload_url(config.settings().batch_bucket, key)
+    return {"batch_id": batch_id, "upload_url": url, "method": "PUT", "headers": {"Content-Type": "text/csv"}}
+
+
+def view(batch: m.Batch) -> dict:
+    report = None
+    if batch.error_report_key:
+        report = storage.download_url(config.settings().documents_bucket, batch.error_report_key,
+                                      f"errors-{batch.batch_id}.csv")
+    return {
+        "batch_id": batch.batch_id, "kind": batch.kind, "filename": batch.filename,
+        "status": batch.status, "message": batch.message, "rows_total": batch.rows_total,
+        "rows_ok": batch.rows_ok, "rows_failed": batch.rows_failed,
+        "rows_unchanged": batch.rows_unchanged,
+        "errors": [{"row": e.row, "field": e.field, "message": e.message} for e in batch.errors or []],
+        "error_report_url": report, "jobs_total": batch.jobs_total, "jobs_failed": batch.jobs_failed,
+        "emails_sent": batch.emails_sent, "statements_generated": batch.statements_generated,
+        "created_at": batch.created_at, "completed_at": batch.completed_at,
+    }
+
+
+def get(batch_id: str) -> dict:
+    batch = get_or_none(m.Batch, m.BATCH + batch_id, "BATCH")
+    if batch is None:
+        raise NotFound("There is no batch with that id.")
+    return view(batch)
+
+
+def list_page(limit: int, cursor: dict | None) -> dict:
+    page = m.Batch.listing.query(m.BATCHES, scan_index_forward=False, limit=limit,
+                                 last_evaluated_key=cursor)
+    items = [view(b) for b in page]
+    from ..api.http import encode_cursor
+
+    return {"batches": items, "next_cursor": encode_cursor(page.last_evaluated_key)}
+
+
+# ---------------------------------------------------------------- S3 events
+def handle_s3_message(body: dict, remaining_ms: int) -> None:
+    """One SQS message from the S3 notification (it may hold several records)."""
+    if body.get("Event") == "s3:TestEvent":
+        return
+    for record in body.get("Records", []):
+        if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+            continue
+        s3 = record["s3"]
+        key = unquote_plus(s3["object"]["key"])
+        etag = str(s3["object"].get("eTag") or s3["object"].get("etag") or "").strip('"')
+        process_object(s3["bucket"]["name"], key, etag, int(s3["object"].get("size") or 0), remaining_ms)
+
+
+def _kind_of(key: str) -> str | None:
+    for kind in KINDS:
+        if key.startswith(f"{resources.INCOMING_PREFIX}{kind}/"):
+            return kind
+    return None
+
+
+def claim(bucket: str, key: str, etag: str, remaining_ms: int) -> m.Batch | None:
+    """The batch record for this object, now held by us; None when it is done already."""
+    kind = _kind_of(key)
+    if kind is None or key.endswith("/"):
+        return None
+    now = clock.now()
+    lease = int(now + remaining_ms / 1000 + LEASE_MARGIN_S)
+    parts = key.split("/")
+    batch = None
+    if len(parts) == 4:  # incoming/<kind>/<batch_id>/<file>: made by POST /staff/batches
+        batch = get_or_none(m.Batch, m.BATCH + parts[2], "BATCH")
+        if batch is not None and batch.s3_key != key:
+            batch = None
+    if batch is None:  # dropped straight into the bucket: one batch per object version
+        from .security import sha256
+
+        batch_id = "s3-" + sha256(f"{key}\x1f{etag}")[:24]
+        name = parts[-1]
+        iso = clock.iso(now)
+        try:
+            m.Batch(m.BATCH + batch_id, "BATCH", batch_id=batch_id, kind=kind, filename=name, s3_key=key,
+                    status="awaiting_upload", created_at=iso, created_by="s3",
+                    gsi1pk=m.BATCHES, gsi1sk=f"{iso}#{batch_id}").save(condition=m.Batch.pk.does_not_exist())
+        except PutError as err:
+            if not condition_failed(err):
+                raise
+        batch = m.Batch.get(m.BATCH + batch_id, "BATCH")
+
+    B = m.Batch
+    fresh = B.status == "awaiting_upload"
+    other_version = B.etag != etag
+    lease_over = (B.status == "processing") & (B.lease_until < int(now))
+    try:
+        batch.update(
+            actions=[B.status.set("processing"), B.etag.set(etag), B.lease_until.set(lease),
+                     B.message.remove(), B.completed_at.remove()],
+            condition=fresh | other_version | B.etag.does_not_exist() | lease_over,
+        )
+    except UpdateError as err:
+        if not condition_failed(err):
+            raise
+        batch.refresh()
+        if batch.status == "processing":
+            raise Busy(f"batch {batch.batch_id} is being processed by another worker") from None
+        logger().info("batch already processed", extra={"batch_id": batch.batch_id})
+        return None
+    return batch
+
+
+def process_object(bucket: str, key: str, etag: str, size: int, remaining_ms: int = 900_000) -> str | None:
+    batch = claim(bucket, key, etag, remaining_ms)
+    if batch is None:
+        return None
+    log = logger()
+    log.info("batch started", extra={"batch_id": batch.batch_id, "kind": batch.kind, "bytes": size})
+    if size > MAX_FILE_BYTES:
+        _fail(batch, f"The file is {size / 1e6:.0f} MB; the largest accepted is 200 MB. Split it.")
+        return batch.batch_id
+    try:
+        _ingest(batch, bucket, key)
+    except NotCsv as err:
+        _fail(batch, f"The file could not be read: {err}. Nothing was stored.")
+    return batch.batch_id
+
+
+def _fail(batch: m.Batch, message: str) -> None:
+    batch.update(actions=[m.Batch.status.set("failed"), m.Batch.message.set(message),
+                          m.Batch.completed_at.set(clock.iso())])
+    logger().info("batch failed", extra={"batch_id": batch.batch_id})
+
+
+def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
+    imp = IMPORTERS[batch.kind](batch)
+    _header, stream = rows(storage.stream_lines(bucket, key), imp.required)
+    total = ok = failed = 0
+    shown: list[m.RowError] = []
+    report = io.StringIO()
+    report_csv = csv.writer(report)
+    report_csv.writerow(["row", "field", "message"])
+
+    def progress(status: str = "processing") -> None:
+        actions = [m.Batch.rows_total.set(total), m.Batch.rows_ok.set(ok), m.Batch.rows_failed.set(failed),
+                   m.Batch.errors.set(shown), m.Batch.status.set(status)]
+        actions += [getattr(m.Batch, name).set(value) for name, value in imp.counts().items()]
+        batch.update(actions=actions)
+
+    for n, row in stream:
+        total += 1
+        if "__width__" in row:
+            problems = [("row", row["__width__"])]
+        else:
+            problems = imp.row(n, row)
+        if problems:
+            failed += 1
+            for field, message in problems:
+                report_csv.writerow([n, field, message])
+                if len(shown) < ERRORS_IN_RECORD:
+                    shown.append(m.RowError(row=n, field=field, message=message))
+        else:
+            ok += 1
+        if total % PROGRESS_EVERY == 0:
+            imp.flush()
+            progress()
+    imp.flush()
+    if failed:
+        report_key = f"reports/{batch.batch_id}/errors.csv"
+        storage.put(config.settings().documents_bucket, report_key, report.getvalue().encode(), "text/csv")
+        batch.update(actions=[m.Batch.error_report_key.set(report_key)])
+    progress()
+    imp.finish(batch)
+    status = "completed_with_errors" if failed else "completed"
+    batch.update(actions=[m.Batch.status.set(status), m.Batch.completed_at.set(clock.iso())])
+    logger().info("batch done", extra={"batch_id": batch.batch_id, "rows_total": total, "rows_ok": ok,
+                                       "rows_failed": failed})
+

@@ -1,0 +1,245 @@
+"""Candidate use cases: register, verify email, log in, profile, passwords, results."""
+from __future__ import annotations
+
+from datetime import date
+
+from pynamodb.exceptions import PutError
+
+from ..adapters import clock
+from ..adapters import email as mailer
+from ..db import models as m
+from ..db.repo import condition_failed, get_or_none
+from ..domain import exams, passwords
+from ..domain.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationError,
+)
+from ..domain.ids import check_secret_number, normalise_id_number
+from ..observability import logger
+from . import messages
+from . import security as sec
+
+LOCKOUT_LIMIT = 5
+LOCKOUT_WINDOW = 15 * 60
+LOCKOUT_SECONDS = 15 * 60
+RESETS_PER_HOUR = 3
+VERIFY_SECONDS = 72 * 3600
+RESET_SECONDS = 3600
+
+WRONG_SECRET = ("We could not match that ID number and Secret number. Check both against "
+                "your Confirmation of Entry.")
+BAD_LOGIN = "The ID number or password is not correct."
+TOO_MANY = "Too many attempts. Try again later."
+
+
+def _password_or_error(password: str, id_number: str, field: str = "password") -> None:
+    problem = passwords.password_problem(password, id_number=id_number)
+    if problem:
+        raise ValidationError({field: problem})
+
+
+def _entries(id_number: str) -> list[m.Entry]:
+    pk = m.CAND + id_number
+    return list(m.Entry.query(pk, m.Entry.sk.startswith(m.ENTRY)))
+
+
+def _send(mail: mailer.Email, what: str) -> None:
+    """Send now; a failure is logged (without the address) and not shown to the user."""
+    try:
+        mailer.send(mail)
+    except Exception:  # noqa: BLE001 - an email must not break the request that caused it
+        logger().exception("email not sent", extra={"email_kind": what})
+
+
+# ---------------------------------------------------------------- register
+def register(data: dict) -> dict:
+    id_number = normalise_id_number(data["id_number"])
+    secret = check_secret_number(data["secret_number"])
+    if data["accept_terms"] is not True:
+        raise ValidationError({"accept_terms": "must be true: accept the terms to register"})
+    _password_or_error(data["password"], id_number)
+    sec.ensure_not_locked("register", id_number, TOO_MANY)
+
+    # One path for an unknown ID and a wrong secret: same work, same reply.
+    expected = sec.secret_number_hash(id_number, secret)
+    entries = _entries(id_number)
+    if not any(sec.same(e.secret_hash, expected) for e in entries):
+        sec.record_failure("register", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
+                           lockout=LOCKOUT_SECONDS)
+        raise Forbidden(WRONG_SECRET)
+
+    first = entries[0]
+    account = m.CandidateAccount(
+        *m.CandidateAccount.keys(id_number), id_number=id_number, email=data["email"].strip(),
+        email_verified=False, password_hash=passwords.hash_password(data["password"]),
+        first_name=first.first_name, family_name=first.family_name, country=data["country"],
+        first_language=data["first_language"], marketing_opt_in=data["marketing_opt_in"],
+        created_at=clock.iso(),
+    )
+    try:
+        account.save(condition=m.CandidateAccount.pk.does_not_exist())
+    except PutError as err:
+        if condition_failed(err):
+            raise Conflict("An account already exists for this ID number. Log in, or reset "
+                           "your password.") from None
+        raise
+    _send_verification(account)
+    return {"id_number": id_number, "email": account.email, "email_verified": False}
+
+
+def _send_verification(account: m.CandidateAccount) -> None:
+    token = sec.issue_token("verify_email", "candidate", account.id_number, VERIFY_SECONDS,
+                            data={"email": account.email})
+    _send(messages.verify_email(account.email, account.first_name, token), "verify_email")
+
+
+def resend_verification(id_number: str) -> None:
+    account = _account(id_number)
+    if not account.email_verified:
+        sec.limit_rate("verify-resend", id_number, limit=RESETS_PER_HOUR, window=3600, message=TOO_MANY)
+        _send_verification(account)
+
+
+def verify_email(token: str) -> dict:
+    item = sec.consume_token(token, "verify_email")
+    if item is None:
+        raise ValidationError({"token": "this link is not valid, was used already, or has expired"})
+    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(item.subject))
+    if account is None or (item.data or {}).get("email") != account.email:
+        raise ValidationError({"token": "this link is for an email address the account no longer uses"})
+    account.update(actions=[m.CandidateAccount.email_verified.set(True)])
+    return {"email_verified": True}
+
+
+# ---------------------------------------------------------------- sessions
+def login(id_raw: str, password: str) -> dict:
+    id_number = normalise_id_number(id_raw)
+    sec.ensure_not_locked("login", id_number, TOO_MANY)
+    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
+    if account is None:
+        passwords.burn_verify_time(password)  # the same cost as a real check
+        ok = False
+    else:
+        ok = passwords.verify_password(account.password_hash, password)
+    if not ok:
+        sec.record_failure("login", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
+                           lockout=LOCKOUT_SECONDS)
+        raise Unauthenticated(BAD_LOGIN)
+    assert account is not None
+    if passwords.needs_rehash(account.password_hash):
+        account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(password))])
+    return sec.create_session("candidate", id_number)
+
+
+# ---------------------------------------------------------------- profile
+def _account(id_number: str) -> m.CandidateAccount:
+    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
+    if account is None:  # the session outlived the account
+        raise Unauthenticated("The session has ended. Log in again.")
+    return account
+
+
+def profile(account: m.CandidateAccount) -> dict:
+    return {
+        "id_number": account.id_number, "first_name": account.first_name,
+        "family_name": account.family_name, "email": account.email,
+        "email_verified": bool(account.email_verified), "country": account.country,
+        "first_language": account.first_language, "marketing_opt_in": bool(account.marketing_opt_in),
+    }
+
+
+def get_profile(id_number: str) -> dict:
+    return profile(_account(id_number))
+
+
+def update_profile(id_number: str, data: dict) -> dict:
+    account = _account(id_number)
+    actions = []
+    for name in ("country", "first_language", "marketing_opt_in"):
+        if name in data:
+            actions.append(getattr(m.CandidateAccount, name).set(data[name]))
+    old_email = account.email
+    new_email = data.get("email", "").strip() if "email" in data else None
+    changing_email = new_email is not None and new_email.lower() != old_email.lower()
+    if changing_email:
+        if "current_password" not in data:
+            raise ValidationError({"current_password": "is required to change the email address"})
+        _check_current_password(account, data["current_password"])
+        actions += [m.CandidateAccount.email.set(new_email), m.CandidateAccount.email_verified.set(False)]
+    elif "current_password" in data and new_email is None:
+        raise ValidationError({"current_password": "is only needed when the email address changes"})
+    if actions:
+        account.update(actions=actions)
+    if changing_email:
+        _send_verification(account)
+        _send(messages.email_changed_notice(old_email, account.first_name), "email_changed")
+    return profile(account)
+
+
+def _check_current_password(account: m.CandidateAccount, password: str) -> None:
+    sec.ensure_not_locked("login", account.id_number, TOO_MANY)
+    if not passwords.verify_password(account.password_hash, password):
+        sec.record_failure("login", account.id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
+                           lockout=LOCKOUT_SECONDS)
+        raise ValidationError({"current_password": "is not the current password"})
+
+
+def change_password(principal: sec.Principal, current: str, new: str) -> None:
+    account = _account(principal.subject)
+    _check_current_password(account, current)
+    _password_or_error(new, account.id_number, "new_password")
+    account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(new))])
+    sec.end_sessions("candidate", account.id_number, keep=principal.session_key)
+    _send(messages.password_changed(account.email, account.first_name), "password_changed")
+
+
+def request_password_reset(id_raw: str, email: str) -> None:
+    """Always the same reply; an email only when ID and email match an account."""
+    id_number = normalise_id_number(id_raw)
+    sec.limit_rate("reset", id_number, limit=RESETS_PER_HOUR, window=3600, message=TOO_MANY)
+    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
+    if account is None or account.email.strip().lower() != email.strip().lower():
+        return
+    token = sec.issue_token("password_reset", "candidate", id_number, RESET_SECONDS)
+    _send(messages.password_reset(account.email, account.first_name, token), "password_reset")
+
+
+def confirm_password_reset(token: str, new_password: str) -> None:
+    bad = ValidationError({"token": "this link is not valid, was used already, or has expired"})
+    item = sec.peek_token(token, "password_reset")
+    if item is None:
+        raise bad
+    _password_or_error(new_password, item.subject, "new_password")
+    if sec.consume_token(token, "password_reset") is None:
+        raise bad
+    account = _account(item.subject)
+    account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(new_password))])
+    sec.end_sessions("candidate", account.id_number)
+
+
+# ---------------------------------------------------------------- results
+def pending_result(entry: m.Entry) -> dict:
+    exam = exams.get_exam(entry.exam_code)
+    start, end = exams.expected_release_window(entry.exam_format, date.fromisoformat(entry.exam_date))
+    return {
+        "result_id": entry.result_id, "exam_code": entry.exam_code,
+        "exam_name": exam.name if exam else entry.exam_code, "exam_date": entry.exam_date,
+        "exam_format": entry.exam_format, "status": "pending", "overall_score": None, "grade": None,
+        "cefr_level": None, "components": [], "reference_number": None, "released_at": None,
+        "expected_release": {"from": start.isoformat(), "to": end.isoformat()},
+    }
+
+
+def list_results(id_number: str) -> dict:
+    items = sorted(_entries(id_number), key=lambda e: e.sk, reverse=True)
+    return {"results": [pending_result(e) for e in items]}
+
+
+def get_result(id_number: str, rid: str) -> dict:
+    for entry in _entries(id_number):
+        if entry.result_id == rid:
+            return pending_result(entry)
+    raise NotFound("There is no result with that id on your account.")

@@ -1,0 +1,72 @@
+"""The text of every email the service sends. Each that asks the reader to act carries a
+link whose query string holds `token=<token>` (API.md). No score is ever put in an email."""
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+from .. import config
+from ..adapters.email import Email
+
+BOARD = "Exam Board English Qualifications"
+
+
+def link(path: str, **query: str) -> str:
+    url = f"{config.settings().public_base_url}{path}"
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def _compose(to: str, subject: str, greeting: str, paragraphs: list[str],
+             action: tuple[str, str] | None = None, footer: str | None = None) -> Email:
+    text = [greeting, ""]
+    html = [f"<p>{escape(greeting)}</p>"]
+    for p in paragraphs:
+        text += [p, ""]
+        html.append(f"<p>{escape(p)}</p>")
+    if action:
+        label, url = action
+        text += [f"{label}: {url}", ""]
+        html.append(f'<p><a href="{escape(url)}">{escape(label)}</a></p>')
+    closing = footer or f"{BOARD}"
+    text.append(closing)
+    html.append(f"<p>{escape(closing)}</p>")
+    body = "\n".join(html)
+    return Email(to=to, subject=subject, text="\n".join(text) + "\n",
+                 html=f"<!doctype html><html><body>{body}</body></html>")
+
+
+def verify_email(to: str, name: str | None, token: str) -> Email:
+    return _compose(
+        to, "Confirm your email address", f"Dear {name or 'candidate'},",
+        ["Please confirm your email address for your results account. The link works once "
+         "and expires in 72 hours.",
+         "If you did not create an account, you can ignore this email."],
+        ("Confirm my email address", link("/verify-email", token=token)),
+    )
+
+
+def email_changed_notice(to: str, name: str | None) -> Email:
+    return _compose(
+        to, "The email address of your results account was changed", f"Dear {name or 'candidate'},",
+        ["The email address of your results account was just changed. From now on we will "
+         "write to the new address.",
+         "If you did not make this change, reset your password at once and contact us."],
+    )
+
+
+def password_reset(to: str, name: str | None, token: str) -> Email:
+    return _compose(
+        to, "Reset your password", f"Dear {name or 'candidate'},",
+        ["Someone asked to reset the password of your results account. The link works once "
+         "and expires in 1 hour.",
+         "If it was not you, ignore this email: your password stays as it is."],
+        ("Choose a new password", link("/reset-password", token=token)),
+    )
+
+
+def password_changed(to: str, name: str | None) -> Email:
+    return _compose(
+        to, "Your password was changed", f"Dear {name or 'candidate'},",
+        ["The password of your results account was just changed and every other session was "
+         "logged out.", "If you did not make this change, reset your password at once."],
+    )
