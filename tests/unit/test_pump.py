@@ -192,3 +192,26 @@ def test_cron_matches() -> None:
     assert pump.cron_matches("cron(0 6 ? * MON *)", monday_6)
     assert not pump.cron_matches("cron(0 6 ? * SUN *)", monday_6)
     assert pump.cron_matches("cron(0/15 6 ? * 2 *)", monday_6)
+
+
+def test_bootstrap_is_idempotent() -> None:
+    # The pump relies on the queues, DLQs and the S3 -> SQS wiring that bootstrap creates.
+    from chalicelib import config
+    from chalicelib.local.bootstrap import bootstrap
+
+    with mock_aws():
+        first = bootstrap()
+        second = bootstrap()
+
+        assert first.queue_urls == second.queue_urls
+        sqs = boto3.client("sqs", region_name="eu-west-1")
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        uploads = url(sqs, config.UPLOADS_QUEUE)
+        redrive = json.loads(sqs.get_queue_attributes(
+            QueueUrl=uploads, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"])
+        assert int(redrive["maxReceiveCount"]) == resources.MAX_RECEIVE_COUNT
+        wiring = s3.get_bucket_notification_configuration(Bucket=config.BATCH_BUCKET)
+        assert len(wiring["QueueConfigurations"]) == 1
+        # moto enqueues one s3:TestEvent per configuration written: only one, not two
+        got = sqs.receive_message(QueueUrl=uploads, MaxNumberOfMessages=10)
+        assert [json.loads(m["Body"]).get("Event") for m in got.get("Messages", [])] == ["s3:TestEvent"]

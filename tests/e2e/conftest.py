@@ -1,0 +1,166 @@
+"""End-to-end fixtures: the real local stack (`python -m chalicelib.local`) in a subprocess,
+on free ports, with its own outbox directory, short visibility timeouts and schedules.
+
+    def test_something(stack):
+        requests.get(f"{stack.base_url}/health")
+        (mail,) = stack.emails_to("someone@example.com")
+        token = stack.token_from(mail)
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.local.outbox import find_link_token, read_outbox
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = 30
+STOP_TIMEOUT_S = 10
+STAFF_EMAIL = "staff@exam-board.example"
+STAFF_PASSWORD = "e2e-Staff-password-2025!"
+# The stack runs with STAGE=local, whatever this test process uses.
+STAGE = "local"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+@dataclass
+class Stack:
+    proc: subprocess.Popen[bytes]
+    port: int
+    moto_port: int
+    outbox_dir: Path
+    log_path: Path
+    staff_email: str = STAFF_EMAIL
+    staff_password: str = STAFF_PASSWORD
+    names: dict[str, str] = field(default_factory=lambda: {
+        "main_table": f"exam-results-{STAGE}-main",
+        "batch_bucket": f"exam-results-{STAGE}-batches",
+        "documents_bucket": f"exam-results-{STAGE}-documents",
+        "uploads_queue": f"exam-results-{STAGE}-uploads",
+        "work_queue": f"exam-results-{STAGE}-work",
+    })
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://127.0.0.1:{self.moto_port}"
+
+    def client(self, service: str) -> Any:
+        """A boto3 client against the stack's moto."""
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.moto_url, region_name="eu-west-1",
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def emails_to(self, address: str, timeout: float = 10, count: int = 1) -> list[EmailMessage]:
+        """Mail in the outbox addressed to `address`, waiting up to `timeout` s for `count`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in read_outbox(self.outbox_dir)
+                     if address.lower() in " ".join(str(m.get(h, "")) for h in ("To", "Cc", "Bcc")).lower()]
+            if len(found) >= count or time.monotonic() >= deadline:
+                return found
+            time.sleep(0.1)
+
+    @staticmethod
+    def token_from(msg: EmailMessage) -> str | None:
+        return find_link_token(msg)
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> int:
+        """SIGINT to the process group (as Ctrl-C does), SIGKILL after `timeout` s."""
+        if self.proc.poll() is None:
+            _signal_group(self.proc, signal.SIGINT)
+            try:
+                return self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.proc, signal.SIGKILL)
+                self.proc.wait(5)
+        return int(self.proc.returncode)
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def start_stack(workdir: Path, **env_overrides: str) -> Stack:
+    """Start `python -m chalicelib.local` in its own process group and wait for /health."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port, moto_port = free_port(), free_port()
+    outbox_dir = workdir / "outbox"
+    log_path = workdir / "stack.log"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "MOTO_PORT": str(moto_port),
+        "OUTBOX_DIR": str(outbox_dir),
+        "STAFF_EMAIL": STAFF_EMAIL,
+        "STAFF_PASSWORD": STAFF_PASSWORD,
+        "VISIBILITY_TIMEOUT_SECONDS": "2",
+        "SCHEDULE_SECONDS": "2",
+        "PYTHONUNBUFFERED": "1",
+        **env_overrides,
+    }
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "chalicelib.local"], cwd=PROJECT_ROOT, env=env,
+            stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+    stack = Stack(proc=proc, port=port, moto_port=moto_port, outbox_dir=outbox_dir, log_path=log_path)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the local stack exited with {proc.returncode}:\n{stack.output()}")
+        try:
+            with urllib.request.urlopen(f"{stack.base_url}/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return stack
+        except OSError:
+            pass
+        time.sleep(0.2)
+    stack.stop()
+    pytest.fail(f"the local stack did not answer /health within {START_TIMEOUT_S}s:\n{stack.output()}")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = start_stack(tmp_path_factory.mktemp("stack"))
+    try:
+        yield running
+    finally:
+        running.stop()
