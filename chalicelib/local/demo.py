@@ -53,7 +53,7 @@ def _uploads_idle(sqs: Any) -> bool:
         QueueUrl=url,
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
-    return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"]) == 0
+    return sum(int(v) for v in attrs.values()) == 0
 
 
 def load(s3: Any, sqs: Any, stop: threading.Event, timeout: float = 60.0) -> None:

@@ -312,7 +312,9 @@ def drain(app_module: Any, sqs_client: Any = None, max_rounds: int = 50) -> int:
                     delivered = progress = True
                     failed.extend((q, m) for m in deliver(sqs, q, messages, region))
         for q, m in failed:
-            sqs.change_message_visibility(QueueUrl=q.url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0)
+            sqs.change_message_visibility(
+                QueueUrl=q.url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=0
+            )
         if not delivered:
             return invocations
     log.warning("drain stopped after %d rounds with messages left", max_rounds)
@@ -380,7 +382,9 @@ def cron_matches(expression: str, when: dt.datetime) -> bool:
 class Pump:
     """Threads: one long-polling each SQS handler's queue, one for the schedules."""
 
-    def __init__(self, app_module: Any, sqs_client: Any = None, schedule_seconds: float | None = None) -> None:
+    def __init__(
+        self, app_module: Any, sqs_client: Any = None, schedule_seconds: float | None = None
+    ) -> None:
         self.region = _region()
         self.bindings = discover(app_module, self.region)
         self._sqs = _sqs_client(sqs_client)
@@ -426,7 +430,9 @@ class Pump:
 
     def _schedules(self) -> None:
         start = time.monotonic()
-        next_run = {b.name: start + (self.schedule_seconds or b.period_seconds or 0) for b in self.bindings.schedules}
+        next_run = {
+            b.name: start + (self.schedule_seconds or b.period_seconds or 0) for b in self.bindings.schedules
+        }
         last_cron_minute: dict[str, str] = {}
         while not self._stop.wait(0.2):
             now = time.monotonic()

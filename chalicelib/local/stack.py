@@ -40,7 +40,8 @@ def _check_port_free(port: int, what: str) -> None:
             s.bind((HOST, port))
         except OSError as exc:
             reason = "in use" if exc.errno == errno.EADDRINUSE else str(exc)
-            raise SystemExit(f"error: port {port} for {what} is {reason} (set {what} to another port)") from None
+            message = f"error: port {port} for {what} is {reason} (set {what} to another port)"
+            raise SystemExit(message) from None
 
 
 def configure_environment(port: int, moto_port: int) -> None:
@@ -95,7 +96,7 @@ def ensure_staff(email: str, password: str) -> str | None:
     try:
         from chalicelib.services.staff import ensure_staff_account
     except ImportError as exc:
-        return f"staff account not created: chalicelib.services.staff.ensure_staff_account unavailable ({exc})"
+        return f"staff account not created: services.staff.ensure_staff_account unavailable ({exc})"
     try:
         ensure_staff_account(email, password)
     except Exception as exc:  # the stack still serves everything else
@@ -129,7 +130,8 @@ def banner(*, api: str, moto: str, outbox: Path, staff_email: str, staff_passwor
 
         lines += [
             "  demo       entries and one result loading through the pipeline; try",
-            f"             ID number {demo_data.DEMO_ID_NUMBER}, secret number {demo_data.DEMO_SECRET_NUMBER}",
+            f"             ID number {demo_data.DEMO_ID_NUMBER}, "
+            f"secret number {demo_data.DEMO_SECRET_NUMBER}",
         ]
     lines += [f"  WARNING    {w}" for w in warnings]
     lines += ["  Ctrl-C to stop", "=" * 72, ""]

@@ -12,7 +12,11 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from .conftest import STOP_TIMEOUT_S, Stack, port_is_free, start_stack
+
+pytestmark = pytest.mark.e2e
 
 ENTRIES = (
     "id_number,secret_number,first_name,family_name,date_of_birth,centre_number,exam_code,exam_date,exam_format\n"
