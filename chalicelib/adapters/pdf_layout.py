@@ -187,7 +187,7 @@ def _right(measure: Measure, font: int, text: str, size: float, right: float, y:
 
 # Geometry shared by the static and the variable parts.
 _COLUMNS = (MARGIN, MARGIN + 170, MARGIN + 340)
-_COLUMN_W = 160.0
+_COLUMN_W = 150.0
 _RESULTS_Y, _RESULTS_H = 382.0, 80.0
 _TABLE_TOP, _TABLE_BOTTOM = 352.0, 214.0
 _QR_SIZE = 104.0
