@@ -31,6 +31,7 @@ from chalicelib.adapters.pdf_layout import (
     QrCode,
     Rect,
     Text,
+    clean,
     static_ops,
     variable_ops,
 )
@@ -168,7 +169,7 @@ class StatementRenderer:
         return [bytes(row) for row in qr.matrix]
 
     def layout(self, data: StatementData) -> list[Op]:
-        return variable_ops(data, self.measure, self.qr_matrix(data.verification_url))
+        return variable_ops(data, self.measure, self.qr_matrix(clean(data.verification_url)))
 
     def _font_objects(self, index: int, first: int, subset: SubsetResult) -> list[bytes]:
         name, descriptor = self._font_consts[index]
@@ -201,7 +202,7 @@ class StatementRenderer:
         objects += self._font_objects(REGULAR, 6, subsets[REGULAR])
         objects += self._font_objects(BOLD, 11, subsets[BOLD])
         info = b"<< /Title %s /Subject %s /Creator %s /Producer %s" % (
-            _pdf_text_string(TITLE), _pdf_text_string(data.reference_number),
+            _pdf_text_string(TITLE), _pdf_text_string(clean(data.reference_number)),
             _pdf_text_string(PRODUCER), _pdf_text_string(PRODUCER))
         issued = data.issued_on.replace("-", "")
         if len(issued) == 8 and issued.isdigit():
@@ -221,7 +222,8 @@ class StatementRenderer:
             out.append(chunk)
         out.append(b"xref\n0 %d\n0000000000 65535 f\r\n" % (len(objects) + 1))
         out.append(b"".join([b"%010d 00000 n\r\n" % off for off in offsets]))
-        doc_id = hashlib.md5(f"{data.reference_number}|{data.issued_on}".encode(), usedforsecurity=False)
+        key = f"{data.reference_number}|{data.issued_on}".encode("utf-8", "replace")
+        doc_id = hashlib.md5(key, usedforsecurity=False)
         hex_id = doc_id.hexdigest().encode("ascii")
         out.append(
             b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"

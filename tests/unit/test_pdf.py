@@ -175,3 +175,17 @@ def test_renders_cleanly_and_the_qr_code_decodes_to_the_verification_url(tmp_pat
     decoded = subprocess.run(["zbarimg", "-q", "--raw", str(tmp_path / "s-1.png")],
                              capture_output=True, text=True, check=True)
     assert decoded.stdout.strip() == data.verification_url
+
+
+@pytest.mark.parametrize("changes", [
+    {"components": []},
+    {"first_name": "", "family_name": "", "id_number": "", "exam_name": "", "exam_date": "",
+     "exam_format": "", "grade": "", "cefr_level": "", "reference_number": "", "issued_on": "",
+     "date_of_birth": "not a date"},
+    {"verification_url": ""},
+    {"reference_number": "SOR\ud800(x)", "verification_url": "https://x.example/\udc00"},  # lone surrogates
+    {"first_name": "a\u0301b\u0308c", "family_name": "\u200f\u202eRTL\ttab\nline"},
+])
+def test_empty_or_odd_values_do_not_crash(changes: dict[str, object],
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    assert len(read(render_statement(statement(**changes)), caplog).pages) == 1
