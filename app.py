@@ -10,7 +10,7 @@ from chalicelib import config
 from chalicelib.api import candidates, public, staff
 from chalicelib.api.errors import handle_errors
 
-app = Chalice(app_name="exam-results")
+app = Chalice(app_name="exam-results", configure_logs=False)  # Powertools logs JSON
 app.api.binary_types = ["application/pdf", "application/zip", "application/octet-stream"]
 app.register_middleware(handle_errors, "http")
 app.register_blueprint(public.bp)

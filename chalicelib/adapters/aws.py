@@ -18,7 +18,8 @@ def client(service: str) -> Any:
     s = config.settings()
     cfg = Config(retries={"mode": "adaptive", "max_attempts": 8}, signature_version="s3v4"
                  if service == "s3" else None)
-    return boto3.session.Session().client(service, region_name=s.region, endpoint_url=s.endpoint_url,
+    session: Any = boto3.session.Session()
+    return session.client(service, region_name=s.region, endpoint_url=s.endpoint_url,
                                           config=cfg)
 
 

@@ -18,13 +18,13 @@ _MISSING = object()
 
 
 def error_response(err: AppError) -> Response:
-    headers = {"Content-Type": "application/json", **err.headers}
+    headers: dict[str, Any] = {"Content-Type": "application/json", **err.headers}
     return Response(body=err.body(), status_code=err.status, headers=headers)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=body, status_code=status,
-                    headers={"Content-Type": "application/json", **(headers or {})})
+    merged: dict[str, Any] = {"Content-Type": "application/json", **(headers or {})}
+    return Response(body=body, status_code=status, headers=merged)
 
 
 def no_content() -> Response:

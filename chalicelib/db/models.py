@@ -60,7 +60,7 @@ class Gsi2(GlobalSecondaryIndex):
 
 
 class Item(Model):
-    Meta = _Meta
+    Meta = _Meta  # type: ignore[assignment]
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
 
@@ -153,7 +153,7 @@ class Token(Item):
 class Counter(Item):
     """Rate limiting: pk RL#<scope>#<key>[#<window>], sk RL."""
 
-    count = NumberAttribute(default=0)
+    hits = NumberAttribute(default=0)
     locked_until = NumberAttribute(null=True)
     ttl = NumberAttribute(null=True)  # epoch seconds; the table's TTL attribute
 

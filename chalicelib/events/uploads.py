@@ -19,5 +19,5 @@ def handle(event: dict, context: Any) -> dict:
         batches.handle_s3_message(json.loads(record.body), remaining)
 
     processor = BatchProcessor(event_type=EventType.SQS)
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor,
-                                    context=context)
+    return dict(process_partial_response(event=event, record_handler=record_handler, processor=processor,
+                                    context=context))

@@ -17,7 +17,7 @@ import io
 import re
 import secrets
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote_plus
 
 from pynamodb.exceptions import PutError, UpdateError
@@ -225,8 +225,9 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
     report_csv.writerow(["row", "field", "message"])
 
     def progress(status: str = "processing") -> None:
-        actions = [m.Batch.rows_total.set(total), m.Batch.rows_ok.set(ok), m.Batch.rows_failed.set(failed),
-                   m.Batch.errors.set(shown), m.Batch.status.set(status)]
+        actions: list[Any] = [m.Batch.rows_total.set(total), m.Batch.rows_ok.set(ok),
+                              m.Batch.rows_failed.set(failed), m.Batch.errors.set(shown),
+                              m.Batch.status.set(status)]
         actions += [getattr(m.Batch, name).set(value) for name, value in imp.counts().items()]
         batch.update(actions=actions)
 

@@ -162,14 +162,14 @@ def update_profile(id_number: str, data: dict) -> dict:
         if name in data:
             actions.append(getattr(m.CandidateAccount, name).set(data[name]))
     old_email = account.email
-    new_email = data.get("email", "").strip() if "email" in data else None
-    changing_email = new_email is not None and new_email.lower() != old_email.lower()
+    new_email: str = data.get("email", "").strip()
+    changing_email = "email" in data and new_email.lower() != old_email.lower()
     if changing_email:
         if "current_password" not in data:
             raise ValidationError({"current_password": "is required to change the email address"})
         _check_current_password(account, data["current_password"])
         actions += [m.CandidateAccount.email.set(new_email), m.CandidateAccount.email_verified.set(False)]
-    elif "current_password" in data and new_email is None:
+    elif "current_password" in data and "email" not in data:
         raise ValidationError({"current_password": "is only needed when the email address changes"})
     if actions:
         account.update(actions=actions)

@@ -22,7 +22,10 @@ def decoded(lines: Iterable[bytes]) -> Iterator[str]:
             raise NotCsv(f"line {n} is not UTF-8 text: save the file as CSV UTF-8") from None
 
 
-def rows(lines: Iterable[bytes], required: list[str]) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+Rows = Iterator[tuple[int, dict[str, str]]]
+
+
+def rows(lines: Iterable[bytes], required: list[str]) -> tuple[list[str], Rows]:
     """The header and an iterator of (row number, {column: value}); row 1 is the header."""
     reader = csv.reader(decoded(lines), strict=True)
     try:
@@ -41,7 +44,7 @@ def rows(lines: Iterable[bytes], required: list[str]) -> tuple[list[str], Iterat
     if dupes:
         raise NotCsv("columns appear twice: " + ", ".join(dupes))
 
-    def iterate() -> Iterator[tuple[int, dict[str, str]]]:
+    def iterate() -> Rows:
         n = 1
         while True:
             try:

@@ -138,8 +138,8 @@ def count_hit(scope: str, key: str, window: int) -> tuple[int, int]:
     now = clock.now()
     pk, start = _window_key(scope, key, window, now)
     item = m.Counter(pk, "RL")
-    item.update(actions=[m.Counter.count.add(1), m.Counter.ttl.set(start + window + 60)])
-    return int(item.count), math.ceil(start + window - now)
+    item.update(actions=[m.Counter.hits.add(1), m.Counter.ttl.set(start + window + 60)])
+    return int(item.hits), math.ceil(start + window - now)
 
 
 def locked_for(scope: str, key: str) -> int:

@@ -6,8 +6,8 @@ import pytest
 from .conftest import entry_row, token_in
 
 PASSWORD = "violet-harbour-lantern"
-REG = {"id_number": "SIR094701", "secret_number": "4821", "email": "zoe@example.org", "password": PASSWORD,
-       "country": "PL", "first_language": "prefer_not_to_say", "accept_terms": True, "marketing_opt_in": False}
+REG = {"id_number": "SIR094701", "secret_number": "4821", "email": "zoe@example.org",
+       "password": PASSWORD, "country": "PL", "first_language": "prefer_not_to_say", "accept_terms": True, "marketing_opt_in": False}
 
 
 def register(api, **over):
@@ -188,7 +188,8 @@ def test_changing_email_needs_the_password_reverifies_and_tells_the_old_address(
     r = api.patch("/candidates/me", {"email": "new@example.org", "current_password": "nope-nope-nope"},
                   token=candidate)
     assert r.status == 400 and "current_password" in r.json["fields"]
-    r = api.patch("/candidates/me", {"email": "new@example.org", "current_password": PASSWORD}, token=candidate)
+    r = api.patch("/candidates/me", {"email": "new@example.org", "current_password": PASSWORD},
+                  token=candidate)
     assert r.status == 200 and r.json["email"] == "new@example.org" and r.json["email_verified"] is False
     [notice] = [mm for mm in outbox("zoe@example.org") if "changed" in mm["Subject"]]
     assert "new@example.org" not in notice.as_string()
@@ -205,8 +206,8 @@ def test_an_old_verify_link_does_not_verify_a_new_address(api, candidate, outbox
 # ---------------------------------------------------------------- passwords
 def test_password_change_ends_every_other_session(api, candidate):
     other = login(api).json["token"]
-    r = api.post("/candidates/me/password", {"current_password": PASSWORD, "new_password": "a-brand-new-secret"},
-                 token=candidate)
+    r = api.post("/candidates/me/password",
+                 {"current_password": PASSWORD, "new_password": "a-brand-new-secret"}, token=candidate)
     assert r.status == 204
     assert api.get("/candidates/me", token=candidate).status == 200
     assert api.get("/candidates/me", token=other).status == 401
@@ -215,8 +216,8 @@ def test_password_change_ends_every_other_session(api, candidate):
 
 
 def test_password_change_checks_current_and_policy(api, candidate):
-    r = api.post("/candidates/me/password", {"current_password": "wrong-wrong", "new_password": "fine-new-pass"},
-                 token=candidate)
+    r = api.post("/candidates/me/password",
+                 {"current_password": "wrong-wrong", "new_password": "fine-new-pass"}, token=candidate)
     assert r.status == 400 and "current_password" in r.json["fields"]
     r = api.post("/candidates/me/password", {"current_password": PASSWORD, "new_password": "123456789"},
                  token=candidate)
@@ -241,7 +242,8 @@ def test_reset_token_expires_after_an_hour(api, candidate, outbox, _clock):
     api.post("/candidates/password-reset", {"id_number": "SIR094701", "email": "zoe@example.org"})
     [mail] = [mm for mm in outbox("zoe@example.org") if "Reset" in mm["Subject"]]
     _clock.advance(3601)
-    r = api.post("/candidates/password-reset/confirm", {"token": token_in(mail), "new_password": "late-late-late"})
+    r = api.post("/candidates/password-reset/confirm",
+                 {"token": token_in(mail), "new_password": "late-late-late"})
     assert r.status == 400
 
 
