@@ -257,3 +257,191 @@ class Result(Item):
 
 
 REF = "REF#"
+
+
+# ---------------------------------------------------------------- verifiers (organisations)
+ORG = "ORG#"
+ORG_DOMAIN = "ORGDOMAIN#"
+ORG_STATUS = "ORGSTATUS#"
+VUSER = "VUSER#"
+VEMAIL = "VEMAIL#"
+ORG_USERS = "ORGUSERS#"
+NOTIFY = "NOTIFY#"
+JOIN = "JOIN#"
+INST_WORD = "INSTWORD#"
+SHARE = "SHARE#"
+ORG_SHARES = "ORGSHARES#"
+CAND_SHARES = "CANDSHARES#"
+AUDIT = "AUDIT#"
+AUDIT_RESULT = "AUDITRESULT#"
+DOWNLOAD = "DL#"
+TEMPLATE = "TPL#"
+APIKEY = "APIKEY#"
+ORG_KEYS = "ORGKEYS#"
+
+
+class Organisation(Item):
+    """pk ORG#<org_id>, sk ORG. gsi1: ORGSTATUS#<status> / <created_at>#<org_id>, the staff's
+    queue of pending (or approved, rejected) organisations."""
+
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    type = UnicodeAttribute()
+    website = UnicodeAttribute()
+    domain = UnicodeAttribute()
+    country = UnicodeAttribute()
+    status = UnicodeAttribute()  # pending | approved | rejected
+    reason = UnicodeAttribute(null=True)
+    primary_user_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    decided_at = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_status = Gsi1()
+
+
+class OrgDomain(Item):
+    """pk ORGDOMAIN#<domain>, sk ORGDOMAIN: one organisation per website domain."""
+
+    org_id = UnicodeAttribute()
+
+
+class VerifierUser(Item):
+    """pk VUSER#<user_id>, sk VUSER. gsi1: ORGUSERS#<org_id> / <email>, the organisation's
+    users. gsi2 (sparse, daily/weekly alerts only): NOTIFY#<frequency> / <org_id>#<user_id>,
+    what the digest schedule reads."""
+
+    user_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    family_name = UnicodeAttribute()
+    job_title = UnicodeAttribute()
+    role = UnicodeAttribute()  # primary | admin
+    status = UnicodeAttribute()  # pending (org not approved) | invited | active
+    password_hash = UnicodeAttribute(null=True)
+    frequency = UnicodeAttribute(default="off")  # off | immediate | daily | weekly
+    digest_period = UnicodeAttribute(null=True)  # the last digest period sent, e.g. daily:2026-06-14
+    digest_until = UnicodeAttribute(null=True)  # shares up to this sort key were in a digest
+    created_at = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    by_org = Gsi1()
+    by_frequency = Gsi2()
+
+
+class VerifierEmail(Item):
+    """pk VEMAIL#<email, lower-case>, sk VEMAIL: login by email, one account per address."""
+
+    user_id = UnicodeAttribute()
+
+
+class JoinRequest(Item):
+    """pk ORG#<org_id>, sk JOIN#<request_id> (time-ordered id)."""
+
+    request_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    family_name = UnicodeAttribute()
+    job_title = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class InstitutionWord(Item):
+    """Search index of approved organisations' names: pk INSTWORD#<first 2 letters of a
+    normalised word>, sk <word>#<org_id>; the organisation's public fields copied."""
+
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    type = UnicodeAttribute()
+    country = UnicodeAttribute()
+    words = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class Share(Item):
+    """A candidate's result shared with an organisation: pk SHARE#<share_id>, sk SHARE.
+    gsi1: ORGSHARES#<org_id> / <shared_at, microseconds>#<share_id> (the organisation's list,
+    newest first, and the machine API, oldest first). gsi2: CANDSHARES#<id_number> / same.
+    Revoking deletes the item, so the organisation loses access at once."""
+
+    share_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    organisation_name = UnicodeAttribute()
+    id_number = UnicodeAttribute()
+    result_pk = UnicodeAttribute()
+    result_sk = UnicodeAttribute()
+    result_id = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    family_name = UnicodeAttribute()
+    exam_code = UnicodeAttribute()
+    exam_name = UnicodeAttribute()
+    search = UnicodeAttribute()  # normalised "first family id_number" for ?q=
+    shared_at = UnicodeAttribute()
+    viewed_at = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi2pk = UnicodeAttribute()
+    gsi2sk = UnicodeAttribute()
+    by_org = Gsi1()
+    by_candidate = Gsi2()
+
+
+class AuditEvent(Item):
+    """A read of a result by an organisation: pk AUDIT#<org_id>, sk <at>#<audit_id>.
+    gsi1: AUDITRESULT#<result pk>#<result sk> / <at>#<audit_id>, who read one result."""
+
+    audit_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    actor = UnicodeAttribute()  # user:<user_id> | key:<key_id>
+    how = UnicodeAttribute()  # detail | search | statement | download_pdf | download_csv | api_shares | api_results
+    result_pk = UnicodeAttribute()
+    result_sk = UnicodeAttribute()
+    share_id = UnicodeAttribute(null=True)
+    at = UnicodeAttribute()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_result = Gsi1()
+
+
+class Download(Item):
+    """pk ORG#<org_id>, sk DL#<download_id> (time-ordered id: newest first by sk)."""
+
+    download_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    format = UnicodeAttribute()
+    template_id = UnicodeAttribute(null=True)
+    share_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    results = JSONAttribute(default=list)  # [[share_id, result_pk, result_sk], ...] for the audit
+    s3_key = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = NumberAttribute()  # the file's S3 lifecycle: 30 days
+    ttl = NumberAttribute(null=True)
+
+
+class Template(Item):
+    """pk ORG#<org_id>, sk TPL#<template_id>."""
+
+    template_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    fields = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+
+
+class ApiKey(Item):
+    """pk APIKEY#<sha256 of the key>, sk APIKEY (the key itself is never stored).
+    gsi1: ORGKEYS#<org_id> / <key_id>, the organisation's keys."""
+
+    key_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    prefix = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    last_used_at = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_org = Gsi1()
