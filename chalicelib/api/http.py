@@ -126,7 +126,8 @@ def check_date(value: str) -> str | None:
     return None
 
 
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)+$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"^[^@\s]{{1,64}}@{_LABEL}(?:\.{_LABEL})+$")
 
 
 def check_email(value: str) -> str | None:
@@ -152,6 +153,14 @@ def page_params(request: Any) -> tuple[int, dict | None]:
     return limit, decode_cursor(q.get("cursor"))
 
 
+def _key_value(v: Any) -> bool:
+    """A key attribute as DynamoDB gives it back: {"S": "..."} or {"N": "..."} (or a bare string)."""
+    if isinstance(v, str):
+        return True
+    return (isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")
+            and isinstance(next(iter(v.values())), str))
+
+
 def encode_cursor(key: dict | None) -> str | None:
     if not key:
         return None
@@ -165,7 +174,7 @@ def decode_cursor(cursor: str | None) -> dict | None:
     try:
         pad = "=" * (-len(cursor) % 4)
         key = json.loads(base64.urlsafe_b64decode(cursor + pad))
-        if not isinstance(key, dict) or not all(isinstance(v, str) for v in key.values()):
+        if not isinstance(key, dict) or not key or not all(_key_value(v) for v in key.values()):
             raise ValueError
         return key
     except (ValueError, TypeError):
