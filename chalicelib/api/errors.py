@@ -40,9 +40,11 @@ def _normalise(response: Response) -> Response:
             status, message = 400, "Send the body as JSON with Content-Type: application/json."
         elif status >= 500:
             message = "Something went wrong on our side."
-        return Response(body={"error": code, "message": message} if code != "validation_error"
-                        else {"error": code, "message": message, "fields": {}},
-                        status_code=status, headers={**(response.headers or {}), "Content-Type": "application/json"})
+        out: dict[str, Any] = {"error": code, "message": message}
+        if code == "validation_error":
+            out["fields"] = {}
+        headers = {**(response.headers or {}), "Content-Type": "application/json"}
+        return Response(body=out, status_code=status, headers=headers)
     return response
 
 
