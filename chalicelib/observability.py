@@ -1,20 +1,44 @@
 """Logger and metrics singletons, built on first use (Powertools costs ~60 ms to import).
 
 Log lines are JSON. Never log a password, secret number, token or email address: pass
-identifiers that are not secret (a batch id, a hashed subject) and counts."""
+identifiers that are not secret (a batch id, a hashed subject) and counts. As a second line
+of defence, every serialised line (exception text and stack trace included: SES, for one,
+puts addresses in its error messages) is passed through `redact`."""
 from __future__ import annotations
 
+import logging
+import re
 from functools import lru_cache
 from typing import Any
 
 SERVICE = "exam-results"
 
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# secrets.token_urlsafe(32) is 43 characters of the URL-safe alphabet
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+_BEARER = re.compile(r"(?i)(bearer\s+|x-api-key[\"':\s]+|token=)[^\s\"'&,}]+")
+
+
+def redact(text: str) -> str:
+    text = _BEARER.sub(lambda m: m.group(1) + "[redacted]", text)
+    text = _EMAIL.sub("[email]", text)
+    return _TOKEN.sub("[token]", text)
+
 
 @lru_cache(maxsize=1)
 def logger() -> Any:
     from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
-    return Logger(service=SERVICE)
+    class RedactingFormatter(LambdaPowertoolsFormatter):
+        def serialize(self, log: dict) -> str:
+            return redact(super().serialize(log))
+
+    log = Logger(service=SERVICE, logger_formatter=RedactingFormatter())
+    # Lambda's runtime puts a handler on the root logger: propagating would print each line a
+    # second time, in plain text and unredacted.
+    logging.getLogger(SERVICE).propagate = False
+    return log
 
 
 @lru_cache(maxsize=1)
