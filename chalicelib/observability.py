@@ -31,7 +31,7 @@ def logger() -> Any:
     from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
     class RedactingFormatter(LambdaPowertoolsFormatter):
-        def serialize(self, log: dict) -> str:
+        def serialize(self, log: Any) -> str:
             return redact(super().serialize(log))
 
     log = Logger(service=SERVICE, logger_formatter=RedactingFormatter())

@@ -41,7 +41,7 @@ def test_a_whole_candidate_journey_logs_no_secret(api, entries, outbox, caplog, 
     token = api.post("/candidates/login", {"id_number": "SIR094701", "password": password}).json["token"]
     api.get("/candidates/me", token=token)
     api.post("/candidates/password-reset", {"id_number": "SIR094701", "email": email})
-    reset = token_in([m for m in outbox(email) if "Reset" in m["Subject"]][0])
+    reset = token_in(next(m for m in outbox(email) if "Reset" in m["Subject"]))
     api.post("/candidates/password-reset/confirm", {"token": reset, "new_password": "another-long-one-2"})
     api.call("POST", "/candidates/login", raw=b'{"password": "' + password.encode() + b'"')  # bad JSON
     # Then nothing secret was logged, though something was
