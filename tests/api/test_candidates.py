@@ -7,7 +7,8 @@ from .conftest import entry_row, token_in
 
 PASSWORD = "violet-harbour-lantern"
 REG = {"id_number": "SIR094701", "secret_number": "4821", "email": "zoe@example.org",
-       "password": PASSWORD, "country": "PL", "first_language": "prefer_not_to_say", "accept_terms": True, "marketing_opt_in": False}
+       "password": PASSWORD, "country": "PL", "first_language": "prefer_not_to_say", "accept_terms": True,
+       "marketing_opt_in": False}
 
 
 def register(api, **over):
