@@ -1,0 +1,486 @@
+"""The whole service on AWS, one stack per stage.
+
+Declares what `chalicelib/resources.py` specifies (tables, buckets, queues with dead-letter
+queues, the S3 -> SQS notification for `incoming/`), the SES sender, the pepper secret,
+alarms, and deploys the Chalice app at the repository root with `chalice.cdk.Chalice`.
+The app's own event handlers and schedules come from app.py: Chalice packages whatever it
+declares, and the loops below (batch item failures, permissions, alarms) cover every
+function and SQS event source found in the packaged template.
+
+Call `naming.configure(stage)` before constructing (infra/app.py does).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from . import naming
+
+# Lambda: the API handler answers within API Gateway's 29 s; event handlers get more.
+DEFAULT_TIMEOUT_S = 60
+DEFAULT_MEMORY_MB = 1024
+# Per-function settings by handler name in app.py, applied to the packaged functions (the
+# construct's stage_config outranks Chalice's per-function config, so it cannot carry them).
+FUNCTION_SETTINGS: dict[str, dict[str, int]] = {
+    # one whole batch file per invocation (it checks its remaining time and re-queues the rest)
+    "on_upload": {"lambda_timeout": 900, "lambda_memory_size": 2048},
+}
+# SQS visibility timeout = 6 x the consuming function's timeout (AWS's advice for event sources).
+VISIBILITY_FACTOR = 6
+DLQ_RETENTION = cdk.Duration.days(14)
+QUEUE_RETENTION = cdk.Duration.days(4)
+
+DOWNLOADS_DAYS = 30
+REPORTS_DAYS = 90
+INCOMING_DAYS = 90
+API_5XX_RATE_THRESHOLD = 0.05  # 5 % of requests in 5 minutes
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    stage: str
+    sender_email: str
+    public_base_url: str
+    alarm_email: str | None = None
+    api_gateway_stage: str = "api"
+
+
+def _timeout_of(function_settings: dict[str, Any]) -> int:
+    return int(function_settings.get("lambda_timeout", DEFAULT_TIMEOUT_S))
+
+
+class ExamResultsStack(cdk.Stack):
+    def __init__(self, scope: Construct, construct_id: str, settings: StageSettings, **kwargs: Any) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        names = naming.configure(settings.stage)
+        # Imported only now: config.py reads STAGE and the names at import time.
+        from chalicelib import config, resources
+
+        assert config.UPLOADS_QUEUE == names["UPLOADS_QUEUE"], "chalicelib.config names another stage"
+        self.settings = settings
+        self.names = names
+
+        self.tables = self._tables(resources)
+        self.buckets = self._buckets(resources, settings)
+        self.queues, self.dlqs = self._queues(resources)
+        self._incoming_notification(resources)
+        self.sender = ses.EmailIdentity(
+            self, "Sender", identity=ses.Identity.email(settings.sender_email)
+        )
+        self.pepper = secretsmanager.Secret(
+            self,
+            "Pepper",
+            secret_name=f"{naming.APP_NAME}/{settings.stage}/pepper",
+            description="HMAC key for secret numbers and signed links (SECRET_PEPPER)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template="{}", generate_string_key="pepper",
+                password_length=64, exclude_punctuation=True,
+            ),
+        )
+        self.pepper.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+
+        self.chalice = self._chalice_app(settings, names)
+        self.functions = self._sam_resources("AWS::Serverless::Function")
+        self._function_settings()
+        self.sqs_event_sources = self._enable_batch_item_failures()
+        self._grant()
+        self._alarms(settings)
+
+        cdk.CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
+        for var, name in names.items():
+            cdk.CfnOutput(self, "Name" + var.title().replace("_", ""), value=name)
+
+    # ------------------------------------------------------------------ DynamoDB
+    def _tables(self, resources: Any) -> dict[str, dynamodb.Table]:
+        tables: dict[str, dynamodb.Table] = {}
+        for spec in resources.TABLES:
+            name = spec["TableName"]
+            types = {a["AttributeName"]: a["AttributeType"] for a in spec["AttributeDefinitions"]}
+
+            def attribute(key_schema: list[dict[str, str]], kind: str) -> dynamodb.Attribute | None:
+                for key in key_schema:
+                    if key["KeyType"] == kind:
+                        attr_name = key["AttributeName"]
+                        return dynamodb.Attribute(
+                            name=attr_name, type=dynamodb.AttributeType(_ATTRIBUTE_TYPES[types[attr_name]])
+                        )
+                return None
+
+            partition = attribute(spec["KeySchema"], "HASH")
+            assert partition is not None
+            table = dynamodb.Table(
+                self,
+                _logical(name.rsplit("-", 1)[-1]) + "Table",
+                table_name=name,
+                partition_key=partition,
+                sort_key=attribute(spec["KeySchema"], "RANGE"),
+                billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+                point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                    point_in_time_recovery_enabled=True
+                ),
+                time_to_live_attribute=resources.TTL_ATTRIBUTES.get(name),
+                deletion_protection=True,
+                removal_policy=cdk.RemovalPolicy.RETAIN,
+            )
+            for gsi in spec.get("GlobalSecondaryIndexes", []):
+                gsi_partition = attribute(gsi["KeySchema"], "HASH")
+                assert gsi_partition is not None
+                table.add_global_secondary_index(
+                    index_name=gsi["IndexName"],
+                    partition_key=gsi_partition,
+                    sort_key=attribute(gsi["KeySchema"], "RANGE"),
+                    projection_type=dynamodb.ProjectionType(gsi["Projection"]["ProjectionType"]),
+                )
+            tables[name] = table
+        return tables
+
+    # ------------------------------------------------------------------ S3
+    def _buckets(self, resources: Any, settings: StageSettings) -> dict[str, s3.Bucket]:
+        buckets: dict[str, s3.Bucket] = {}
+        for name in resources.BUCKETS:
+            rules = [
+                s3.LifecycleRule(id="abort-incomplete-uploads",
+                                 abort_incomplete_multipart_upload_after=cdk.Duration.days(7)),
+                s3.LifecycleRule(id="expire-downloads", prefix="downloads/",
+                                 expiration=cdk.Duration.days(DOWNLOADS_DAYS)),
+                s3.LifecycleRule(id="expire-reports", prefix="reports/",
+                                 expiration=cdk.Duration.days(REPORTS_DAYS)),
+            ]
+            cors = None
+            if name == self.names["BATCH_BUCKET"]:
+                # Batch files are kept (they are the record of what was published), but moved to an
+                # archive class once the release is over.
+                rules.append(s3.LifecycleRule(
+                    id="archive-incoming", prefix=resources.INCOMING_PREFIX,
+                    transitions=[s3.Transition(storage_class=s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+                                               transition_after=cdk.Duration.days(INCOMING_DAYS))],
+                ))
+                # Staff browsers PUT batch files straight to S3 with a presigned URL.
+                cors = [s3.CorsRule(allowed_methods=[s3.HttpMethods.PUT],
+                                    allowed_origins=[settings.public_base_url],
+                                    allowed_headers=["content-type"], max_age=3600)]
+            buckets[name] = s3.Bucket(
+                self,
+                _logical(name.rsplit("-", 1)[-1]) + "Bucket",
+                bucket_name=name,
+                encryption=s3.BucketEncryption.S3_MANAGED,
+                block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+                object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+                enforce_ssl=True,
+                lifecycle_rules=rules,
+                cors=cors,
+                removal_policy=cdk.RemovalPolicy.RETAIN,
+            )
+        return buckets
+
+    # ------------------------------------------------------------------ SQS
+    def _queues(self, resources: Any) -> tuple[dict[str, sqs.Queue], dict[str, sqs.Queue]]:
+        queues: dict[str, sqs.Queue] = {}
+        dlqs: dict[str, sqs.Queue] = {}
+        timeouts = self._queue_consumer_timeouts()
+        for name in resources.QUEUES:
+            short = _logical(name.removeprefix(f"{naming.APP_NAME}-{self.settings.stage}-"))
+            dlq = sqs.Queue(
+                self, f"{short}DeadLetterQueue",
+                queue_name=resources.dlq_name(name),
+                retention_period=DLQ_RETENTION,
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+                enforce_ssl=True,
+            )
+            queues[name] = sqs.Queue(
+                self, f"{short}Queue",
+                queue_name=name,
+                visibility_timeout=cdk.Duration.seconds(VISIBILITY_FACTOR * timeouts.get(name, DEFAULT_TIMEOUT_S)),
+                retention_period=QUEUE_RETENTION,
+                encryption=sqs.QueueEncryption.SQS_MANAGED,
+                enforce_ssl=True,
+                dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=resources.MAX_RECEIVE_COUNT),
+            )
+            dlqs[name] = dlq
+        return queues, dlqs
+
+    def _queue_consumer_timeouts(self) -> dict[str, int]:
+        """queue name -> timeout of the function app.py attaches to it (its largest)."""
+        import app as chalice_app  # the repository's app.py (the repo root is on sys.path)
+
+        out: dict[str, int] = {}
+        for handler in chalice_app.app.event_sources:
+            queue = getattr(handler, "queue", None)
+            if isinstance(queue, str):
+                timeout = _timeout_of(FUNCTION_SETTINGS.get(handler.name, {}))
+                out[queue] = max(out.get(queue, 0), timeout)
+        return out
+
+    def _incoming_notification(self, resources: Any) -> None:
+        """S3 ObjectCreated under incoming/ of the batch bucket -> the uploads queue.
+
+        Declared on the bucket itself (not with CDK's notifications custom resource, whose
+        Lambda needs s3:PutBucketNotification on every bucket). S3 checks it may send to the
+        queue when the bucket is created, so the bucket waits for the queue policy."""
+        bucket = self.buckets[self.names["BATCH_BUCKET"]]
+        uploads = self.queues[self.names["UPLOADS_QUEUE"]]
+        uploads.add_to_resource_policy(iam.PolicyStatement(
+            sid="AllowBatchBucketNotifications",
+            principals=[iam.ServicePrincipal("s3.amazonaws.com")],
+            actions=["sqs:SendMessage"],
+            resources=[uploads.queue_arn],
+            conditions={
+                "ArnLike": {"aws:SourceArn": f"arn:{cdk.Aws.PARTITION}:s3:::{self.names['BATCH_BUCKET']}"},
+                "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID},
+            },
+        ))
+        cfn_bucket = bucket.node.default_child
+        assert isinstance(cfn_bucket, s3.CfnBucket)
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            queue_configurations=[s3.CfnBucket.QueueConfigurationProperty(
+                event="s3:ObjectCreated:*",
+                queue=uploads.queue_arn,
+                filter=s3.CfnBucket.NotificationFilterProperty(
+                    s3_key=s3.CfnBucket.S3KeyFilterProperty(rules=[
+                        s3.CfnBucket.FilterRuleProperty(name="prefix", value=resources.INCOMING_PREFIX)
+                    ])
+                ),
+            )]
+        )
+        queue_policy = uploads.node.find_child("Policy")  # made by add_to_resource_policy / enforce_ssl
+        cfn_bucket.add_resource_dependency(queue_policy.node.default_child)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------------ the Chalice app
+    def _chalice_app(self, settings: StageSettings, names: dict[str, str]) -> Any:
+        from chalice.cdk import Chalice
+
+        environment = {
+            "STAGE": settings.stage,
+            **names,
+            "SENDER_EMAIL": settings.sender_email,
+            "PUBLIC_BASE_URL": settings.public_base_url,
+            # A CloudFormation dynamic reference: resolved at deploy time, never in the template.
+            "SECRET_PEPPER": (
+                "{{resolve:secretsmanager:" + f"{naming.APP_NAME}/{settings.stage}/pepper" + ":SecretString:pepper}}"
+            ),
+            "POWERTOOLS_SERVICE_NAME": naming.APP_NAME,
+            "POWERTOOLS_METRICS_NAMESPACE": "ExamResults",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "LOG_LEVEL": "INFO",
+        }
+        stage_config = {
+            "api_gateway_stage": settings.api_gateway_stage,
+            "environment_variables": environment,
+            "lambda_timeout": DEFAULT_TIMEOUT_S,
+            "lambda_memory_size": DEFAULT_MEMORY_MB,
+            "automatic_layer": False,
+            "xray": False,
+        }
+        chalice = Chalice(self, "App", source_dir=str(naming.REPO_ROOT), stage_config=stage_config)
+        # The functions read the secret through the dynamic reference: create it first.
+        for fn in _sam_resources_of(chalice, "AWS::Serverless::Function").values():
+            fn.add_resource_dependency(self.pepper.node.default_child)
+        return chalice
+
+    def _sam_resources(self, resource_type: str) -> dict[str, cdk.CfnResource]:
+        return _sam_resources_of(self.chalice, resource_type)
+
+    def _function_settings(self) -> None:
+        for logical_id, fn in self.functions.items():
+            handler = str(_raw_properties(self.chalice.sam_template, logical_id).get("Handler", ""))
+            overrides = FUNCTION_SETTINGS.get(handler.removeprefix("app."), {})
+            if "lambda_timeout" in overrides:
+                fn.add_property_override("Timeout", overrides["lambda_timeout"])
+            if "lambda_memory_size" in overrides:
+                fn.add_property_override("MemorySize", overrides["lambda_memory_size"])
+
+    def _enable_batch_item_failures(self) -> dict[str, dict[str, Any]]:
+        """`ReportBatchItemFailures` on every SQS event source (Chalice has no setting for it):
+        without it Lambda ignores the handlers' partial batch responses. Returns
+        "<function>.<event>" -> the event's properties (with the queue name)."""
+        found: dict[str, dict[str, Any]] = {}
+        template = self.chalice.sam_template
+        for logical_id, fn in self.functions.items():
+            events = _raw_properties(template, logical_id).get("Events", {})
+            for event_name, event in events.items():
+                if event.get("Type") != "SQS":
+                    continue
+                fn.add_property_override(
+                    f"Events.{event_name}.Properties.FunctionResponseTypes", ["ReportBatchItemFailures"]
+                )
+                queue_name = _queue_name(event["Properties"]["Queue"])
+                if queue_name not in self.names.values():
+                    raise ValueError(f"{logical_id} reads SQS queue {queue_name!r}, which this stack lacks")
+                found[f"{logical_id}.{event_name}"] = {**event["Properties"], "QueueName": queue_name,
+                                                       "Function": logical_id}
+        return found
+
+    # ------------------------------------------------------------------ IAM
+    def _grant(self) -> None:
+        """Least privilege for the functions' role: named actions on the declared resources."""
+        role = self.chalice.get_role("DefaultRole")
+        statements: list[iam.PolicyStatement] = []
+        main = self.tables[self.names["MAIN_TABLE"]]
+        idempotency = self.tables[self.names["IDEMPOTENCY_TABLE"]]
+        statements.append(iam.PolicyStatement(
+            sid="MainTable",
+            actions=["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+                     "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                     "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"],
+            resources=[main.table_arn, f"{main.table_arn}/index/*"],
+        ))
+        statements.append(iam.PolicyStatement(
+            sid="IdempotencyTable",
+            actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                     "dynamodb:DescribeTable"],
+            resources=[idempotency.table_arn],
+        ))
+        bucket_arns = [b.bucket_arn for b in self.buckets.values()]
+        statements.append(iam.PolicyStatement(
+            sid="BucketObjects",
+            actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            resources=[f"{arn}/*" for arn in bucket_arns],
+        ))
+        # Without ListBucket a HEAD of a missing key is a 403, not the 404 storage.exists() expects.
+        statements.append(iam.PolicyStatement(sid="BucketList", actions=["s3:ListBucket"], resources=bucket_arns))
+        statements.append(iam.PolicyStatement(
+            sid="QueueSend",
+            actions=["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+            resources=[q.queue_arn for q in self.queues.values()],
+        ))
+        consumed = sorted({e["QueueName"] for e in self.sqs_event_sources.values()})
+        if consumed:
+            statements.append(iam.PolicyStatement(
+                sid="QueueConsume",
+                actions=["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
+                         "sqs:GetQueueAttributes"],
+                resources=[self.queues[name].queue_arn for name in consumed],
+            ))
+        statements.append(iam.PolicyStatement(
+            sid="SendAsSender",
+            actions=["ses:SendRawEmail", "ses:SendEmail"],
+            resources=[self.format_arn(service="ses", resource="identity",
+                                       resource_name=self.settings.sender_email)],
+            conditions={"StringEquals": {"ses:FromAddress": self.settings.sender_email}},
+        ))
+        policy = iam.Policy(self, "AppAccess", statements=statements)
+        policy.attach_to_role(role)
+        # Chalice's generated policy: CloudWatch Logs on every log group. Narrow it to this stack's.
+        log_groups = f"arn:{cdk.Aws.PARTITION}:logs:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:log-group:/aws/lambda/"
+        self.chalice.get_resource("DefaultRole").add_property_override("Policies", [{
+            "PolicyName": "DefaultRolePolicy",
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Sid": "FunctionLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [f"{log_groups}{cdk.Aws.STACK_NAME}-*", f"{log_groups}{cdk.Aws.STACK_NAME}-*:*"],
+            }]},
+        }])
+
+    # ------------------------------------------------------------------ alarms
+    def _alarms(self, settings: StageSettings) -> None:
+        topic = sns.Topic(self, "Alarms", display_name=f"{naming.APP_NAME} {settings.stage} alarms",
+                          enforce_ssl=True)
+        if settings.alarm_email:
+            topic.add_subscription(subscriptions.EmailSubscription(settings.alarm_email))
+        action = cw_actions.SnsAction(topic)
+        period = cdk.Duration.minutes(5)
+
+        def alarm(construct_id: str, description: str, metric: cloudwatch.IMetric, threshold: float,
+                  comparison: cloudwatch.ComparisonOperator) -> None:
+            a = cloudwatch.Alarm(
+                self, construct_id, alarm_description=description, metric=metric, threshold=threshold,
+                evaluation_periods=1, comparison_operator=comparison,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            a.add_alarm_action(action)
+            a.add_ok_action(action)
+
+        for name, dlq in self.dlqs.items():
+            alarm(
+                f"{_logical(name.rsplit('-', 1)[-1])}DeadLetters",
+                f"Messages parked in {dlq.queue_name}: a handler failed them {self.max_receive_count()} times",
+                dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
+                0, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            )
+        api_name = self._api_name()
+        labels = {"ApiName": api_name, "Stage": settings.api_gateway_stage}
+        errors = cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name="5XXError", dimensions_map=labels,
+                                   statistic="Sum", period=period)
+        requests = cloudwatch.Metric(namespace="AWS/ApiGateway", metric_name="Count", dimensions_map=labels,
+                                     statistic="Sum", period=period)
+        alarm(
+            "Api5xxRate", f"More than {API_5XX_RATE_THRESHOLD:.0%} of API requests answered 5xx in 5 minutes",
+            cloudwatch.MathExpression(expression="IF(requests > 0, errors / requests, 0)",
+                                      using_metrics={"errors": errors, "requests": requests},
+                                      label="5xx rate", period=period),
+            API_5XX_RATE_THRESHOLD, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        )
+        for logical_id, fn in self.functions.items():
+            alarm(
+                f"{logical_id}Errors", f"{logical_id} raised errors (uncaught exceptions, timeouts)",
+                cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors", statistic="Sum", period=period,
+                                  dimensions_map={"FunctionName": fn.ref}),
+                0, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            )
+
+    def max_receive_count(self) -> int:
+        from chalicelib import resources
+
+        return int(resources.MAX_RECEIVE_COUNT)
+
+    def _api_name(self) -> str:
+        """API Gateway names a SAM Api with a DefinitionBody after the document's info.title."""
+        apis = self._sam_resources("AWS::Serverless::Api")
+        for logical_id in apis:
+            props = _raw_properties(self.chalice.sam_template, logical_id)
+            name = props.get("Name") or props.get("DefinitionBody", {}).get("info", {}).get("title")
+            if name:
+                return str(name)
+        return naming.APP_NAME
+
+
+_ATTRIBUTE_TYPES = {"S": "STRING", "N": "NUMBER", "B": "BINARY"}
+
+
+def _logical(word: str) -> str:
+    return "".join(part.capitalize() for part in word.split("-"))
+
+
+def _sam_resources_of(chalice: Any, resource_type: str) -> dict[str, cdk.CfnResource]:
+    """Logical id -> resource of the packaged SAM template, for one resource type."""
+    out: dict[str, cdk.CfnResource] = {}
+    for logical_id, resource in _sam_template_json(chalice).get("Resources", {}).items():
+        if resource.get("Type") == resource_type:
+            out[logical_id] = chalice.get_resource(logical_id)
+    return out
+
+
+def _sam_template_json(chalice: Any) -> dict[str, Any]:
+    import json
+    import os
+
+    path = os.path.join(chalice._sam_package_dir, "sam.json")
+    with open(path) as f:
+        return dict(json.load(f))
+
+
+def _raw_properties(template: Any, logical_id: str) -> dict[str, Any]:
+    """The properties of a resource as `chalice package` wrote them (CfnInclude keeps SAM
+    resources as raw CfnResources)."""
+    chalice = template.node.scope
+    return dict(_sam_template_json(chalice)["Resources"][logical_id].get("Properties", {}))
+
+
+def _queue_name(queue: Any) -> str:
+    """The queue name out of Chalice's `Fn::Sub` ARN (or a literal ARN)."""
+    text = queue["Fn::Sub"] if isinstance(queue, dict) else str(queue)
+    return str(text).rsplit(":", 1)[-1]
