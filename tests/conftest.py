@@ -42,3 +42,9 @@ def aws():
         yield
         aws_adapter.reset_clients()
         queue.queue_url.cache_clear()
+
+
+# tests/infra need aws-cdk-lib, which lives in infra/.venv (`make infra-test`), not in .venv.
+import importlib.util  # noqa: E402
+
+collect_ignore = [] if importlib.util.find_spec("aws_cdk") else ["infra"]
