@@ -396,7 +396,8 @@ class AuditEvent(Item):
     audit_id = UnicodeAttribute()
     org_id = UnicodeAttribute()
     actor = UnicodeAttribute()  # user:<user_id> | key:<key_id>
-    how = UnicodeAttribute()  # detail | search | statement | download_pdf | download_csv | api_shares | api_results
+    # detail | search | statement | download_pdf | download_csv | api_shares | api_results
+    how = UnicodeAttribute()
     result_pk = UnicodeAttribute()
     result_sk = UnicodeAttribute()
     share_id = UnicodeAttribute(null=True)
