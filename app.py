@@ -4,10 +4,10 @@ Handlers stay thin and import their services lazily: a cold start loads only cha
 the standard library here (see bench/ import_ratio)."""
 from __future__ import annotations
 
-from chalice import Chalice
+from chalice import Chalice, Cron
 
 from chalicelib import config
-from chalicelib.api import candidates, public, staff
+from chalicelib.api import candidates, machine, public, sharing, staff, staff_orgs, verifiers
 from chalicelib.api.errors import handle_errors
 
 app = Chalice(app_name="exam-results", configure_logs=False)  # Powertools logs JSON
@@ -16,6 +16,10 @@ app.register_middleware(handle_errors, "http")
 app.register_blueprint(public.bp)
 app.register_blueprint(candidates.bp)
 app.register_blueprint(staff.bp)
+app.register_blueprint(verifiers.bp)
+app.register_blueprint(sharing.bp)
+app.register_blueprint(staff_orgs.bp)
+app.register_blueprint(machine.bp)
 
 
 # ------------------------------------------------------------------ events
@@ -26,3 +30,12 @@ def on_upload(event):  # type: ignore[no-untyped-def]
 
     return handle(event.to_dict(), event.context)
 
+
+
+# Verifiers' digests of new shares: daily at 07:00 UTC; the weekly ones go on the first run of
+# each ISO week (services/digests.py keeps to one email per user per period).
+@app.schedule(Cron(0, 7, "*", "*", "?", "*"))
+def on_digests(event):  # type: ignore[no-untyped-def]
+    from chalicelib.events.digests import handle
+
+    return handle(event.to_dict(), event.context)

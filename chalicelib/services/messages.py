@@ -70,3 +70,68 @@ def password_changed(to: str, name: str | None) -> Email:
         ["The password of your results account was just changed and every other session was "
          "logged out.", "If you did not make this change, reset your password at once."],
     )
+
+
+# ---------------------------------------------------------------- verifiers (organisations)
+def org_registered(to: str, name: str, org_name: str) -> Email:
+    return _compose(
+        to, "We received your organisation's registration", f"Dear {name},",
+        [f"Thank you for registering {org_name} for the Results Verification Service. Our staff "
+         "check each organisation before it can verify results; we will write to you when it is "
+         "approved."],
+    )
+
+
+def org_approved(to: str, name: str, org_name: str, token: str) -> Email:
+    return _compose(
+        to, "Your organisation was approved: set your password", f"Dear {name},",
+        [f"{org_name} can now verify results. You are its Primary User. Choose your password "
+         "to log in; the link works once and expires in 72 hours."],
+        ("Set my password", link("/verifiers/set-password", token=token)),
+    )
+
+
+def org_rejected(to: str, name: str, org_name: str, reason: str) -> Email:
+    return _compose(
+        to, "Your organisation's registration was not approved", f"Dear {name},",
+        [f"We could not approve the registration of {org_name} for the Results Verification "
+         "Service.", f"Reason: {reason}"],
+    )
+
+
+def verifier_invited(to: str, name: str, org_name: str, token: str) -> Email:
+    return _compose(
+        to, f"You have an account to verify results for {org_name}", f"Dear {name},",
+        [f"You can now verify candidates' results for {org_name}. Choose your password to log in; "
+         "the link works once and expires in 72 hours."],
+        ("Set my password", link("/verifiers/set-password", token=token)),
+    )
+
+
+def join_requested(to: str, name: str, requester: str, org_name: str) -> Email:
+    return _compose(
+        to, f"{requester} asks to join {org_name}", f"Dear {name},",
+        [f"{requester} asked to join {org_name} on the Results Verification Service. Log in and "
+         "open Join requests to approve or decline. If you do not know this person, decline."],
+        ("Open join requests", link("/organisation/join-requests")),
+    )
+
+
+def join_declined(to: str, name: str, org_name: str) -> Email:
+    return _compose(
+        to, f"Your request to join {org_name}", f"Dear {name},",
+        [f"Your request to join {org_name} on the Results Verification Service was declined. "
+         "Ask your organisation's Primary User if you think this is a mistake."],
+    )
+
+
+def shares_alert(to: str, name: str, org_name: str, count: int, period: str | None = None) -> Email:
+    what = "1 new result was" if count == 1 else f"{count} new results were"
+    when = {"daily": " in the last day", "weekly": " in the last week"}.get(period or "", "")
+    return _compose(
+        to, f"{org_name}: {what.replace(' was', '').replace(' were', '')} shared with you",
+        f"Dear {name},",
+        [f"{what} shared with {org_name}{when}. Log in to see them.",
+         "You can change how often we write to you under Notifications."],
+        ("See shared results", link("/organisation/shares")),
+    )

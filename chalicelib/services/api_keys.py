@@ -1,0 +1,126 @@
+"""API keys of an organisation and the machine API (X-Api-Key).
+
+- A key is `rvs_<key_id>_<secret>`; only its SHA-256 is stored (pk APIKEY#<hash>), listed per
+  organisation from gsi1 (ORGKEYS#<org_id>). Revoking deletes the item: the key stops at once.
+- Rate limit: at most RATE_LIMIT requests per key per RATE_WINDOW seconds (600 a minute), a
+  fixed window counted with security.limit_rate; beyond it 429 with Retry-After.
+- GET /api/v1/shares reads gsi1 ORGSHARES#<org_id> oldest first. Its sort key is the share's
+  time to the microsecond + share id, and a page never goes past now - SETTLE_SECONDS, so a
+  share being written while a client pages (or not yet in the index) is never skipped: the
+  cursor only moves over settled time. The last page still carries `resume_cursor` for the
+  next poll.
+"""
+from __future__ import annotations
+
+import secrets
+
+from ..adapters import clock
+from ..db import models as m
+from ..db.repo import get_or_none
+from ..domain.errors import NotFound, Unauthenticated, ValidationError
+from . import audit, shares
+from . import security as sec
+from .verifiers_base import Actor, from_cursor, iso_us, random_id, to_cursor
+
+RATE_LIMIT = 600
+RATE_WINDOW = 60
+SETTLE_SECONDS = 10
+MAX_KEYS = 20
+LAST_USED_EVERY = 60  # seconds: last_used_at is written at most this often
+
+
+def view(k: m.ApiKey) -> dict:
+    return {"key_id": k.key_id, "name": k.name, "prefix": k.prefix, "created_at": k.created_at,
+            "last_used_at": k.last_used_at}
+
+
+def create(actor: Actor, name: str) -> dict:
+    actor.require_primary()
+    if sum(1 for _ in m.ApiKey.by_org.query(m.ORG_KEYS + actor.org_id, limit=MAX_KEYS + 1)) >= MAX_KEYS:
+        raise ValidationError({"name": f"an organisation has at most {MAX_KEYS} keys: revoke one first"})
+    key_id = random_id()
+    key = f"rvs_{key_id}_{secrets.token_urlsafe(32)}"
+    item = m.ApiKey(m.APIKEY + sec.sha256(key), "APIKEY", key_id=key_id, org_id=actor.org_id,
+                    name=name.strip(), prefix=key[:12], created_at=clock.iso(), created_by=actor.user_id,
+                    gsi1pk=m.ORG_KEYS + actor.org_id, gsi1sk=key_id)
+    item.save(condition=m.ApiKey.pk.does_not_exist())
+    return {**view(item), "key": key}
+
+
+def list_keys(actor: Actor) -> dict:
+    actor.require_primary()
+    keys = m.ApiKey.by_org.query(m.ORG_KEYS + actor.org_id, limit=MAX_KEYS * 2)
+    return {"api_keys": [view(k) for k in keys]}
+
+
+def revoke(actor: Actor, key_id: str) -> None:
+    actor.require_primary()
+    found = list(m.ApiKey.by_org.query(m.ORG_KEYS + actor.org_id, m.ApiKey.gsi1sk == key_id, limit=1))
+    if not found:
+        raise NotFound("There is no API key with that id.")
+    found[0].delete()
+
+
+# ---------------------------------------------------------------- machine API
+def authenticate(key: str | None) -> m.ApiKey:
+    if not key or len(key) > 200:
+        raise Unauthenticated("Send your API key in the X-Api-Key header.")
+    item = get_or_none(m.ApiKey, m.APIKEY + sec.sha256(key.strip()), "APIKEY")
+    if item is None:
+        raise Unauthenticated("The API key is not valid or was revoked.")
+    org = get_or_none(m.Organisation, m.ORG + item.org_id, "ORG")
+    if org is None or org.status != "approved":
+        raise Unauthenticated("The API key is not valid or was revoked.")
+    sec.limit_rate("api-key", item.key_id, limit=RATE_LIMIT, window=RATE_WINDOW,
+                   message=f"At most {RATE_LIMIT} requests a minute per API key.")
+    now = clock.now()
+    if not item.last_used_at or item.last_used_at < clock.iso(now - LAST_USED_EVERY):
+        item.update(actions=[m.ApiKey.last_used_at.set(clock.iso(now))], condition=m.ApiKey.pk.exists())
+    return item
+
+
+def _since(value: str | None) -> str:
+    if not value:
+        return "0"
+    from datetime import datetime
+
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError({"since": "must be a date or an ISO 8601 timestamp"}) from None
+    if dt.tzinfo is not None:
+        return iso_us(dt.timestamp())
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: dict | None) -> dict:
+    from ..api.http import encode_cursor
+
+    hash_key = m.ORG_SHARES + key.org_id
+    start = from_cursor(cursor, gsi1pk=hash_key)
+    settled = iso_us(clock.now() - SETTLE_SECONDS)
+    page = m.Share.by_org.query(hash_key, m.Share.gsi1sk.between(_since(since), settled), limit=limit,
+                                page_size=limit, last_evaluated_key=start)
+    items = list(page)
+    rows = []
+    reads = []
+    wanted = list({(s.result_pk, s.result_sk) for s in items})
+    results = {(r.pk, r.sk): r for r in m.Result.batch_get(wanted)} if wanted else {}
+    for s in items:
+        r = results.get((s.result_pk, s.result_sk))
+        if r is None or r.status != "released":
+            continue
+        rows.append(shares.detail_view(r, s))
+        reads.append((r.pk, r.sk, s.share_id))
+    audit.record(key.org_id, f"key:{key.key_id}", "api_shares", reads)
+    lek = to_cursor(page.last_evaluated_key)
+    resume = lek or (
+        {"pk": items[-1].pk, "sk": items[-1].sk, "gsi1pk": items[-1].gsi1pk, "gsi1sk": items[-1].gsi1sk}
+        if items else cursor)
+    return {"shares": rows, "next_cursor": encode_cursor(lek), "resume_cursor": encode_cursor(resume)}
+
+
+def api_result(key: m.ApiKey, reference_number: str, date_of_birth: str) -> dict:
+    result = shares.search("api-search", key.key_id, reference_number, date_of_birth)
+    audit.record(key.org_id, f"key:{key.key_id}", "api_results", [(result.pk, result.sk, None)])
+    return shares.detail_view(result)

@@ -1,0 +1,43 @@
+"""The audit trail of every read of a candidate's result by an organisation.
+
+One item per read: pk AUDIT#<org_id>, sk <at>#<audit_id> (an organisation's reads in time
+order); gsi1 AUDITRESULT#<result pk>#<result sk> (who read one result). `how` says which
+door: detail, search, statement, download_pdf, download_csv, download_again_pdf/csv,
+api_shares, api_results. `actor` is user:<user_id> or key:<key_id>."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..adapters import clock
+from ..db import models as m
+from .verifiers_base import random_id
+
+Read = tuple[str, str, str | None]  # result pk, result sk, share_id
+
+
+def record(org_id: str, actor: str, how: str, reads: Iterable[Read]) -> int:
+    at = clock.iso()
+    n = 0
+    with m.AuditEvent.batch_write() as batch:
+        for result_pk, result_sk, share_id in reads:
+            audit_id = random_id()
+            batch.save(m.AuditEvent(
+                m.AUDIT + org_id, f"{at}#{audit_id}", audit_id=audit_id, org_id=org_id, actor=actor,
+                how=how, result_pk=result_pk, result_sk=result_sk, share_id=share_id, at=at,
+                gsi1pk=f"{m.AUDIT_RESULT}{result_pk}#{result_sk}", gsi1sk=f"{at}#{audit_id}"))
+            n += 1
+    return n
+
+
+def view(e: m.AuditEvent) -> dict:
+    return {"audit_id": e.audit_id, "org_id": e.org_id, "actor": e.actor, "how": e.how,
+            "result_pk": e.result_pk, "result_sk": e.result_sk, "share_id": e.share_id, "at": e.at}
+
+
+def for_org(org_id: str, limit: int = 200) -> list[dict]:
+    return [view(e) for e in m.AuditEvent.query(m.AUDIT + org_id, limit=limit)]
+
+
+def for_result(result_pk: str, result_sk: str, limit: int = 200) -> list[dict]:
+    return [view(e) for e in m.AuditEvent.by_result.query(f"{m.AUDIT_RESULT}{result_pk}#{result_sk}",
+                                                           limit=limit)]

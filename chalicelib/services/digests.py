@@ -1,0 +1,65 @@
+"""Daily and weekly digests of new shares, one email per user per period, none when nothing new.
+
+Users who chose a digest are in the sparse gsi2 (NOTIFY#daily / NOTIFY#weekly). For each, the
+organisation's shares newer than the last digest are counted (a COUNT Query of gsi1 on the
+sort-key range), and the period (daily:<date>, weekly:<ISO year-week>) is written with a
+condition before the email goes out, so a second run in the same period sends nothing."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import UpdateError
+
+from ..adapters import clock
+from ..db import models as m
+from ..db.repo import condition_failed, get_or_none
+from . import messages
+from .verifiers_base import iso_us, send
+
+PERIOD_SECONDS = {"daily": 86400, "weekly": 7 * 86400}
+
+
+def period_key(frequency: str, ts: float) -> str:
+    day = datetime.fromtimestamp(ts, tz=UTC).date()
+    if frequency == "daily":
+        return f"daily:{day.isoformat()}"
+    year, week, _ = day.isocalendar()
+    return f"weekly:{year}-W{week:02d}"
+
+
+def run(frequency: str) -> int:
+    """Send the `frequency` digests due now; returns the number of emails sent."""
+    now = clock.now()
+    period = period_key(frequency, now)
+    upto = iso_us(now)
+    sent = 0
+    orgs: dict[str, m.Organisation | None] = {}
+    for user in m.VerifierUser.by_frequency.query(m.NOTIFY + frequency):
+        if user.status != "active" or user.digest_period == period:
+            continue
+        since = user.digest_until or iso_us(now - PERIOD_SECONDS[frequency])
+        count = m.Share.by_org.count(m.ORG_SHARES + user.org_id, m.Share.gsi1sk.between(since, upto))
+        try:
+            user.update(actions=[m.VerifierUser.digest_period.set(period),
+                                 m.VerifierUser.digest_until.set(upto)],
+                        condition=(m.VerifierUser.digest_period.does_not_exist())
+                        | (m.VerifierUser.digest_period != period))
+        except UpdateError as err:
+            if condition_failed(err):
+                continue  # another run sent this period's digest
+            raise
+        if count == 0:
+            continue
+        if user.org_id not in orgs:
+            orgs[user.org_id] = get_or_none(m.Organisation, m.ORG + user.org_id, "ORG")
+        org = orgs[user.org_id]
+        if org is None or org.status != "approved":
+            continue
+        send(messages.shares_alert(user.email, user.first_name, org.name, count, frequency), "digest")
+        sent += 1
+    return sent
+
+
+def run_due() -> dict[str, int]:
+    """Daily digests, and the weekly ones (each user's first run in a new ISO week)."""
+    return {f: run(f) for f in ("daily", "weekly")}

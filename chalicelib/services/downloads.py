@@ -1,0 +1,116 @@
+"""Downloads of selected shares: a ZIP of statements (pdf) or a CSV (default or own template).
+
+Made inline (at most MAX_SHARES shares per download) and put in the documents bucket under
+downloads/<org_id>/; the bucket's lifecycle rule (declared in infra/) expires them after 30
+days, and the history says `expired` from then on. `url` is a short-lived presigned URL.
+Every result in a download is written to the audit trail, again on each re-download."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .. import config
+from ..adapters import clock, storage
+from ..db import models as m
+from ..db.repo import get_or_none
+from ..domain.errors import NotFound, ValidationError
+from . import audit, shares, templates
+from .verifiers_base import Actor, sortable_id
+
+MAX_SHARES = 200
+KEEP_SECONDS = 30 * 86400
+URL_SECONDS = 300
+PREFIX = "downloads/"
+
+
+def _url(d: m.Download) -> str | None:
+    if d.expires_at <= clock.now():
+        return None
+    ext = "zip" if d.format == "pdf" else "csv"
+    return storage.download_url(config.DOCUMENTS_BUCKET, d.s3_key, filename=f"results-{d.download_id}.{ext}",
+                                seconds=URL_SECONDS)
+
+
+def view(d: m.Download, with_url: bool = True) -> dict:
+    expired = d.expires_at <= clock.now()
+    return {"download_id": d.download_id, "status": "expired" if expired else "ready", "format": d.format,
+            "template_id": d.template_id, "share_count": len(d.share_ids), "created_at": d.created_at,
+            "expires_at": clock.iso(d.expires_at), "url": _url(d) if with_url else None}
+
+
+def create(actor: Actor, share_ids: list, fmt: str, template_id: str | None) -> dict:
+    if not share_ids or not all(isinstance(s, str) and 0 < len(s) <= 64 for s in share_ids):
+        raise ValidationError({"share_ids": "must be a list of share ids"})
+    unique = list(dict.fromkeys(share_ids))
+    if len(unique) > MAX_SHARES:
+        raise ValidationError({"share_ids": f"at most {MAX_SHARES} shares in one download"})
+    if fmt == "pdf" and template_id not in (None, templates.DEFAULT):
+        raise ValidationError({"template_id": "applies to csv downloads only"})
+    fields = templates.fields_of(actor.org_id, template_id) if fmt == "csv" else []
+
+    found = {s.share_id: s for s in m.Share.batch_get([(m.SHARE + sid, "SHARE") for sid in unique])}
+    missing = [sid for sid in unique if sid not in found or found[sid].org_id != actor.org_id]
+    if missing:
+        raise NotFound(f"{len(missing)} of the selected shares are not shared with your organisation "
+                       "(any more).")
+    results = {(r.pk, r.sk): r for r in m.Result.batch_get(
+        list({(found[sid].result_pk, found[sid].result_sk) for sid in unique}))}
+    picked = []
+    for sid in unique:
+        s = found[sid]
+        r = results.get((s.result_pk, s.result_sk))
+        if r is None or r.status != "released":
+            raise NotFound("A selected result is no longer available.")
+        picked.append((s, r))
+
+    download_id = sortable_id()
+    if fmt == "pdf":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for _s, r in picked:
+                name = f"{r.family_name}_{r.first_name}_{r.exam_code}_{r.reference_number}.pdf"
+                z.writestr(_safe(name), shares.statement_pdf(r))
+        body, ctype, ext = buf.getvalue(), "application/zip", "zip"
+    else:
+        rows = [shares.detail_view(r, s) | {"photo_url": None} for s, r in picked]
+        body, ctype, ext = templates.render_csv(fields, rows), "text/csv; charset=utf-8", "csv"
+    key = f"{PREFIX}{actor.org_id}/{download_id}.{ext}"
+    storage.put(config.DOCUMENTS_BUCKET, key, body, ctype)
+    now = clock.now()
+    d = m.Download(m.ORG + actor.org_id, m.DOWNLOAD + download_id, download_id=download_id,
+                   org_id=actor.org_id, format=fmt, template_id=template_id if fmt == "csv" else None,
+                   share_ids=unique, results=[[s.share_id, r.pk, r.sk] for s, r in picked], s3_key=key,
+                   created_by=actor.user_id, created_at=clock.iso(now), expires_at=int(now + KEEP_SECONDS),
+                   ttl=int(now + 365 * 86400))
+    d.save()
+    for s, _ in picked:
+        shares.mark_seen(s)
+    audit.record(actor.org_id, actor.audit_actor, f"download_{fmt}",
+                 [(r.pk, r.sk, s.share_id) for s, r in picked])
+    return view(d)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
+
+
+def history(actor: Actor, limit: int, cursor: dict | None) -> dict:
+    from ..api.http import encode_cursor
+    from .verifiers_base import from_cursor, to_cursor
+
+    start = from_cursor(cursor, pk=m.ORG + actor.org_id)
+    page = m.Download.query(m.ORG + actor.org_id, m.Download.sk.startswith(m.DOWNLOAD),
+                            scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start)
+    items = [view(d, with_url=False) for d in page]
+    return {"downloads": items, "next_cursor": encode_cursor(to_cursor(page.last_evaluated_key))}
+
+
+def get(actor: Actor, download_id: str) -> dict:
+    d = get_or_none(m.Download, m.ORG + actor.org_id, m.DOWNLOAD + download_id) if download_id else None
+    if d is None:
+        raise NotFound("There is no download with that id.")
+    out = view(d)
+    if out["url"]:
+        audit.record(actor.org_id, actor.audit_actor, f"download_again_{d.format}",
+                     [(pk, sk, sid) for sid, pk, sk in d.results])
+    return out

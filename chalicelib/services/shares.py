@@ -1,0 +1,287 @@
+"""Sharing a released result with an organisation, and the organisation's view of it.
+
+Reads stay per page:
+- The organisation's list is a Query of gsi1 (ORGSHARES#<org_id>, sort key
+  <shared_at to the microsecond>#<share_id>) newest first with Limit = the page size; `from` /
+  `to` are key conditions on the sort key. A page reads `limit` items.
+- `q` (name or ID number) is a filter on those pages: DynamoDB reads pages of Q_PAGE items and
+  this service stops after Q_MAX_READ items read, returning what matched and a cursor. So one
+  request never reads more than Q_MAX_READ items, however many shares the organisation has.
+- Revoking deletes the share item: the organisation loses access at once.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .. import config
+from ..adapters import clock, storage
+from ..db import models as m
+from ..db.repo import get_or_none
+from ..domain import exams
+from ..domain.errors import NotFound, ValidationError
+from ..domain.ids import check_reference_number
+from . import audit, messages
+from . import security as sec
+from .verifiers_base import Actor, fold, from_cursor, iso_us, send, to_cursor
+
+Q_PAGE = 100
+Q_MAX_READ = 1000
+PHOTO_SECONDS = 300
+SEARCH_FAILURES_PER_HOUR = 20
+VERIFIABLE_FROM = "2005-01-01"
+NO_MATCH = ("No result matches that reference number and date of birth. Check both against the "
+            "Statement of Results.")
+BEFORE_2005 = ("Results from before 2005 are not verifiable online. Contact the exam board to "
+               "verify this result.")
+TOO_MANY_SEARCHES = "Too many searches without a match. Try again in an hour."
+
+
+# ---------------------------------------------------------------- views
+def exam_name(code: str) -> str:
+    exam = exams.get_exam(code)
+    return exam.name if exam else code
+
+
+def result_view(r: m.Result) -> dict:
+    return {
+        "result_id": r.result_id, "exam_code": r.exam_code, "exam_name": exam_name(r.exam_code),
+        "exam_date": r.exam_date, "exam_format": r.exam_format, "status": "released",
+        "overall_score": int(r.overall_score) if r.overall_score is not None else None,
+        "grade": r.grade, "cefr_level": r.cefr_level,
+        "components": [{"name": c.name, "score": int(c.score) if c.score is not None else None}
+                       for c in (r.components or [])],
+        "reference_number": r.reference_number, "released_at": r.released_at,
+    }
+
+
+def photo_url(r: m.Result) -> str | None:
+    exam = exams.get_exam(r.exam_code)
+    if not r.photo_key or exam is None or not exam.test_day_photo:
+        return None
+    return storage.download_url(config.DOCUMENTS_BUCKET, r.photo_key, seconds=PHOTO_SECONDS)
+
+
+def detail_view(r: m.Result, share: m.Share | None = None) -> dict:
+    out = {
+        **result_view(r),
+        "candidate": {"first_name": r.first_name, "family_name": r.family_name,
+                      "date_of_birth": r.date_of_birth, "id_number": r.id_number},
+        "photo_url": photo_url(r),
+    }
+    if share is not None:
+        out["share_id"] = share.share_id
+        out["shared_at"] = share.shared_at
+    return out
+
+
+def candidate_share_view(s: m.Share) -> dict:
+    return {"share_id": s.share_id, "result_id": s.result_id, "org_id": s.org_id,
+            "organisation_name": s.organisation_name, "shared_at": s.shared_at, "viewed_at": s.viewed_at}
+
+
+def org_share_view(s: m.Share) -> dict:
+    return {"share_id": s.share_id, "first_name": s.first_name, "family_name": s.family_name,
+            "exam_code": s.exam_code, "exam_name": s.exam_name, "shared_at": s.shared_at,
+            "new": s.viewed_at is None}
+
+
+def _released(pk: str, sk: str) -> m.Result | None:
+    r = get_or_none(m.Result, pk, sk)
+    return r if r is not None and r.status == "released" else None
+
+
+# ---------------------------------------------------------------- candidate side
+def share(id_number: str, result_id: str, org_id: str) -> dict:
+    from .organisations import get_approved
+
+    parsed = m.parse_result_id(result_id)
+    result = _released(*m.Result.keys(id_number, parsed[1], parsed[0])) if parsed else None
+    if result is None:
+        raise NotFound("There is no released result with that id on your account.")
+    exam = exams.get_exam(result.exam_code)
+    if exam is not None and not exam.verifiable:
+        raise ValidationError({"result_id": f"{exam.name} results cannot be verified by organisations"})
+    org = get_approved(org_id)
+    # One share per result and organisation: the id is derived (a keyed hash, not guessable).
+    share_id = sec.keyed_hash("share", id_number, result.result_id, org.org_id)[:24]
+    existing = get_or_none(m.Share, m.SHARE + share_id, "SHARE")
+    if existing is not None:
+        return candidate_share_view(existing)
+    now = clock.now()
+    seq = f"{iso_us(now)}#{share_id}"
+    item = m.Share(
+        m.SHARE + share_id, "SHARE", share_id=share_id, org_id=org.org_id, organisation_name=org.name,
+        id_number=id_number, result_pk=result.pk, result_sk=result.sk, result_id=result.result_id,
+        first_name=result.first_name, family_name=result.family_name, exam_code=result.exam_code,
+        exam_name=exam_name(result.exam_code),
+        search=" ".join([fold(result.first_name), fold(result.family_name), result.id_number.lower()]),
+        shared_at=clock.iso(now), gsi1pk=m.ORG_SHARES + org.org_id, gsi1sk=seq,
+        gsi2pk=m.CAND_SHARES + id_number, gsi2sk=seq,
+    )
+    item.save(condition=m.Share.pk.does_not_exist())
+    _alert_immediately(org)
+    return candidate_share_view(item)
+
+
+def _alert_immediately(org: m.Organisation) -> None:
+    from .verifier_users import org_users
+
+    for user in org_users(org.org_id):
+        if user.frequency == "immediate" and user.status == "active":
+            send(messages.shares_alert(user.email, user.first_name, org.name, 1), "shares_alert")
+
+
+def candidate_shares(id_number: str, limit: int, cursor: dict | None) -> dict:
+    from ..api.http import encode_cursor
+
+    start = from_cursor(cursor, gsi2pk=m.CAND_SHARES + id_number)
+    page = m.Share.by_candidate.query(m.CAND_SHARES + id_number, scan_index_forward=False, limit=limit,
+                                      page_size=limit, last_evaluated_key=start)
+    items = [candidate_share_view(s) for s in page]
+    return {"shares": items, "next_cursor": encode_cursor(to_cursor(page.last_evaluated_key))}
+
+
+def revoke(id_number: str, share_id: str) -> None:
+    item = get_or_none(m.Share, m.SHARE + share_id, "SHARE") if share_id else None
+    if item is None or item.id_number != id_number:
+        raise NotFound("There is no share with that id on your account.")
+    item.delete()
+
+
+# ---------------------------------------------------------------- organisation side
+def _bound(value: str | None, field: str, end: bool) -> str | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({field: "must be a date YYYY-MM-DD"}) from None
+    return f"{day.isoformat()}T23:59:59.999999Z~" if end else f"{day.isoformat()}T00:00:00"
+
+
+def org_shares(actor: Actor, limit: int, cursor: dict | None, date_from: str | None = None,
+               date_to: str | None = None, q: str | None = None) -> dict:
+    from ..api.http import encode_cursor
+
+    hash_key = m.ORG_SHARES + actor.org_id
+    start = from_cursor(cursor, gsi1pk=hash_key)
+    lo, hi = _bound(date_from, "from", False), _bound(date_to, "to", True)
+    if lo and hi and lo > hi:
+        raise ValidationError({"to": "must not be before from"})
+    condition: Any = None
+    if lo or hi:
+        condition = m.Share.gsi1sk.between(lo or "0", hi or "~")
+    needle = fold(q).strip() if q else ""
+    if len(needle) > 100:
+        raise ValidationError({"q": "must be at most 100 characters"})
+    if not needle:
+        page = m.Share.by_org.query(hash_key, condition, scan_index_forward=False, limit=limit,
+                                    page_size=limit, last_evaluated_key=start)
+        items = [org_share_view(s) for s in page]
+        return {"shares": items, "next_cursor": encode_cursor(to_cursor(page.last_evaluated_key))}
+
+    # Filtered: pages of Q_PAGE, at most Q_MAX_READ items read, then a cursor to go on.
+    found: list[dict] = []
+    read = 0
+    next_key: dict | None = start
+    while True:
+        it = m.Share.by_org.query(hash_key, condition, filter_condition=m.Share.search.contains(needle),
+                                  scan_index_forward=False, page_size=Q_PAGE, last_evaluated_key=next_key)
+        raw = next(it.page_iter)
+        read += int(raw.get("ScannedCount", 0))
+        next_key = raw.get("LastEvaluatedKey")
+        for row in raw.get("Items", []):
+            s = m.Share.from_raw_data(row)
+            found.append(org_share_view(s))
+            if len(found) == limit:
+                last = {"pk": s.pk, "sk": s.sk, "gsi1pk": s.gsi1pk, "gsi1sk": s.gsi1sk}
+                return {"shares": found, "next_cursor": encode_cursor(last)}
+        if next_key is None or read >= Q_MAX_READ:
+            return {"shares": found, "next_cursor": encode_cursor(to_cursor(next_key))}
+
+
+def _org_share(actor: Actor, share_id: str) -> tuple[m.Share, m.Result]:
+    item = get_or_none(m.Share, m.SHARE + share_id, "SHARE") if share_id else None
+    result = _released(item.result_pk, item.result_sk) if item is not None else None
+    if item is None or item.org_id != actor.org_id or result is None:
+        raise NotFound("There is no share with that id for your organisation.")
+    return item, result
+
+
+def mark_seen(item: m.Share) -> None:
+    if item.viewed_at is None:
+        item.update(actions=[m.Share.viewed_at.set(clock.iso())], condition=m.Share.pk.exists())
+
+
+def share_detail(actor: Actor, share_id: str) -> dict:
+    item, result = _org_share(actor, share_id)
+    mark_seen(item)
+    audit.record(actor.org_id, actor.audit_actor, "detail", [(result.pk, result.sk, item.share_id)])
+    return detail_view(result, item)
+
+
+def share_statement(actor: Actor, share_id: str) -> tuple[bytes | None, str | None]:
+    """(PDF bytes, None) or (None, a short-lived URL of the stored PDF)."""
+    item, result = _org_share(actor, share_id)
+    mark_seen(item)
+    audit.record(actor.org_id, actor.audit_actor, "statement", [(result.pk, result.sk, item.share_id)])
+    if result.statement_key and storage.exists(config.DOCUMENTS_BUCKET, result.statement_key):
+        return None, storage.download_url(config.DOCUMENTS_BUCKET, result.statement_key,
+                                          filename=f"statement-{result.reference_number}.pdf")
+    return statement_pdf(result), None
+
+
+def statement_pdf(result: m.Result) -> bytes:
+    """The stored Statement of Results, or one rendered now from the result."""
+    if result.statement_key and storage.exists(config.DOCUMENTS_BUCKET, result.statement_key):
+        return storage.get(config.DOCUMENTS_BUCKET, result.statement_key)
+    from ..adapters.pdf import StatementData, render_statement
+
+    return render_statement(StatementData(
+        first_name=result.first_name, family_name=result.family_name,
+        date_of_birth=result.date_of_birth, id_number=result.id_number,
+        centre_number=result.centre_number, exam_code=result.exam_code,
+        exam_name=exam_name(result.exam_code), exam_date=result.exam_date,
+        exam_format=result.exam_format,
+        overall_score=int(result.overall_score) if result.overall_score is not None else None,
+        grade=result.grade, cefr_level=result.cefr_level,
+        components=[(c.name, int(c.score) if c.score is not None else None) for c in result.components or []],
+        reference_number=result.reference_number,
+        verification_url=messages.link("/verify", reference_number=result.reference_number),
+        issued_on=(result.released_at or clock.iso())[:10],
+    ))
+
+
+# ---------------------------------------------------------------- search by reference number
+def find_by_reference(reference_number: str, date_of_birth: str) -> m.Result:
+    """The released, verifiable result with this reference and date of birth, else NotFound
+    (one and the same error for an unknown reference, a wrong date of birth, a held result)."""
+    ref = check_reference_number(reference_number)
+    for r in m.Result.by_reference.query(m.REF + ref, limit=5):
+        if r.reference_number != ref or r.date_of_birth != date_of_birth or r.status != "released":
+            continue
+        exam = exams.get_exam(r.exam_code)
+        if exam is not None and not exam.verifiable:
+            continue
+        if r.exam_date < VERIFIABLE_FROM:
+            raise NotFound(BEFORE_2005)
+        return r
+    raise NotFound(NO_MATCH)
+
+
+def search(scope: str, who: str, reference_number: str, date_of_birth: str) -> m.Result:
+    """`find_by_reference` with at most SEARCH_FAILURES_PER_HOUR misses per `who` an hour (429)."""
+    sec.ensure_not_locked(scope, who, TOO_MANY_SEARCHES)
+    try:
+        return find_by_reference(reference_number, date_of_birth)
+    except NotFound as err:
+        if err.message == NO_MATCH:
+            sec.record_failure(scope, who, limit=SEARCH_FAILURES_PER_HOUR, window=3600, lockout=3600)
+        raise
+
+
+def org_search(actor: Actor, reference_number: str, date_of_birth: str) -> dict:
+    result = search("org-search", actor.user_id, reference_number, date_of_birth)
+    audit.record(actor.org_id, actor.audit_actor, "search", [(result.pk, result.sk, None)])
+    return detail_view(result)

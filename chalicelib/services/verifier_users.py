@@ -1,0 +1,214 @@
+"""Organisation users: login, set password, profile and alerts, the Primary User's management
+of Admin Users, and "join an existing account" requests.
+
+Sessions are kind "verifier" with the user_id as subject; `verifiers_base.actor` finds the
+user and organisation with two GetItems. A deleted user's sessions are ended at once.
+"""
+from __future__ import annotations
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from .. import config
+from ..adapters import clock
+from ..db import models as m
+from ..db.repo import condition_failed, get_or_none
+from ..domain import passwords
+from ..domain.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationError
+from . import messages
+from . import security as sec
+from .organisations import SET_PASSWORD_SECONDS, approved_org_for_email, public
+from .verifiers_base import Actor, in_domain, norm_email, random_id, send, sortable_id
+
+LOCKOUT_LIMIT = 5
+LOCKOUT_WINDOW = 15 * 60
+LOCKOUT_SECONDS = 15 * 60
+BAD_LOGIN = "The email or password is not correct."
+TOO_MANY = "Too many attempts. Try again later."
+FREQUENCIES = ("off", "immediate", "daily", "weekly")
+JOINS_PER_HOUR = 5
+
+
+def view(user: m.VerifierUser) -> dict:
+    return {"user_id": user.user_id, "email": user.email, "first_name": user.first_name,
+            "family_name": user.family_name, "job_title": user.job_title, "role": user.role,
+            "status": user.status}
+
+
+# ---------------------------------------------------------------- sessions
+def login(email: str, password: str) -> dict:
+    key = norm_email(email)
+    sec.ensure_not_locked("verifier-login", key, TOO_MANY)
+    claim = get_or_none(m.VerifierEmail, m.VEMAIL + key, "VEMAIL")
+    user = get_or_none(m.VerifierUser, m.VUSER + claim.user_id, "VUSER") if claim else None
+    if user is None or not user.password_hash or user.status != "active":
+        passwords.burn_verify_time(password)  # the same cost as a real check
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password)
+    if not ok:
+        sec.record_failure("verifier-login", key, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
+                           lockout=LOCKOUT_SECONDS)
+        raise Unauthenticated(BAD_LOGIN)
+    assert user is not None and user.password_hash
+    if passwords.needs_rehash(user.password_hash):
+        user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password))])
+    return sec.create_session("verifier", user.user_id)
+
+
+def set_password(token: str, password: str) -> None:
+    bad = ValidationError({"token": "this link is not valid, was used already, or has expired"})
+    item = sec.peek_token(token, "verifier_password")
+    if item is None:
+        raise bad
+    problem = passwords.password_problem(password)
+    if problem:
+        raise ValidationError({"password": problem})
+    if sec.consume_token(token, "verifier_password") is None:
+        raise bad
+    user = get_or_none(m.VerifierUser, m.VUSER + item.subject, "VUSER")
+    if user is None or user.status == "pending":  # deleted since, or its organisation not approved
+        raise bad
+    user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password)),
+                         m.VerifierUser.status.set("active")])
+    sec.end_sessions("verifier", user.user_id)
+
+
+# ---------------------------------------------------------------- me
+def me(actor: Actor) -> dict:
+    return {**view(actor.user), "organisation": public(actor.org),
+            "notifications": {"frequency": actor.user.frequency or "off"}}
+
+
+def set_frequency(actor: Actor, frequency: str) -> dict:
+    user = actor.user
+    digest = frequency in ("daily", "weekly")
+    actions: list = [m.VerifierUser.frequency.set(frequency)]
+    if digest:
+        actions += [m.VerifierUser.gsi2pk.set(m.NOTIFY + frequency),
+                    m.VerifierUser.gsi2sk.set(f"{user.org_id}#{user.user_id}")]
+    else:  # out of the sparse digest index
+        actions += [m.VerifierUser.gsi2pk.remove(), m.VerifierUser.gsi2sk.remove()]
+    user.update(actions=actions)
+    return {"frequency": frequency}
+
+
+# ---------------------------------------------------------------- users of the organisation
+def org_users(org_id: str) -> list[m.VerifierUser]:
+    return list(m.VerifierUser.by_org.query(m.ORG_USERS + org_id))
+
+
+def list_users(actor: Actor) -> dict:
+    return {"users": [view(u) for u in org_users(actor.org_id)]}
+
+
+def _new_user(org: m.Organisation, data: dict, role: str) -> m.VerifierUser:
+    email = data["email"].strip()
+    if not in_domain(email, org.domain):
+        raise ValidationError({"email": f"must be an address at {org.domain} (or one of its subdomains)"})
+    user_id = random_id()
+    user = m.VerifierUser(
+        m.VUSER + user_id, "VUSER", user_id=user_id, org_id=org.org_id, email=email,
+        first_name=data["first_name"].strip(), family_name=data["family_name"].strip(),
+        job_title=data["job_title"].strip(), role=role, status="invited", created_at=clock.iso(),
+        gsi1pk=m.ORG_USERS + org.org_id, gsi1sk=norm_email(email),
+    )
+    s = config.settings()
+    try:
+        with TransactWrite(connection=Connection(region=s.region, host=s.endpoint_url)) as tx:
+            tx.save(m.VerifierEmail(m.VEMAIL + norm_email(email), "VEMAIL", user_id=user_id),
+                    condition=m.VerifierEmail.pk.does_not_exist())
+            tx.save(user, condition=m.VerifierUser.pk.does_not_exist())
+    except TransactWriteError as err:
+        if condition_failed(err):
+            raise Conflict("This email address already has an account.") from None
+        raise
+    token = sec.issue_token("verifier_password", "verifier", user_id, SET_PASSWORD_SECONDS)
+    send(messages.verifier_invited(email, user.first_name, org.name, token), "verifier_invited")
+    return user
+
+
+def add_user(actor: Actor, data: dict) -> dict:
+    actor.require_primary()
+    return view(_new_user(actor.org, data, "admin"))
+
+
+def _org_user(actor: Actor, user_id: str) -> m.VerifierUser:
+    user = get_or_none(m.VerifierUser, m.VUSER + user_id, "VUSER") if user_id else None
+    if user is None or user.org_id != actor.org_id:
+        raise NotFound("There is no user with that id in your organisation.")
+    return user
+
+
+def update_user(actor: Actor, user_id: str, data: dict) -> dict:
+    actor.require_primary()
+    user = _org_user(actor, user_id)
+    actions = [getattr(m.VerifierUser, name).set(value.strip()) for name, value in data.items()]
+    if actions:
+        user.update(actions=actions)
+    return view(user)
+
+
+def delete_user(actor: Actor, user_id: str) -> None:
+    actor.require_primary()
+    user = _org_user(actor, user_id)
+    if user.role == "primary":
+        raise Forbidden("The Primary User cannot be deleted.")
+    with m.VerifierUser.batch_write() as batch:
+        batch.delete(m.VerifierEmail(m.VEMAIL + norm_email(user.email), "VEMAIL"))
+        batch.delete(user)
+    sec.end_sessions("verifier", user.user_id)
+
+
+# ---------------------------------------------------------------- join requests
+def request_join(data: dict) -> None:
+    """Always the same reply; a request only where the domain is an approved organisation's."""
+    email = data["email"].strip()
+    sec.limit_rate("verifier-join", norm_email(email), limit=JOINS_PER_HOUR, window=3600, message=TOO_MANY)
+    org = approved_org_for_email(email)
+    if org is None or get_or_none(m.VerifierEmail, m.VEMAIL + norm_email(email), "VEMAIL") is not None:
+        return
+    request_id = sortable_id()
+    m.JoinRequest(m.ORG + org.org_id, m.JOIN + request_id, request_id=request_id, org_id=org.org_id,
+                  email=email, first_name=data["first_name"].strip(),
+                  family_name=data["family_name"].strip(), job_title=data["job_title"].strip(),
+                  created_at=clock.iso()).save()
+    primary = get_or_none(m.VerifierUser, m.VUSER + org.primary_user_id, "VUSER")
+    if primary is not None:
+        requester = f"{data['first_name'].strip()} {data['family_name'].strip()}"
+        mail = messages.join_requested(primary.email, primary.first_name, requester, org.name)
+        send(mail, "join_requested")
+
+
+def _join_view(r: m.JoinRequest) -> dict:
+    return {"request_id": r.request_id, "email": r.email, "first_name": r.first_name,
+            "family_name": r.family_name, "job_title": r.job_title, "created_at": r.created_at}
+
+
+def list_join_requests(actor: Actor) -> dict:
+    actor.require_primary()
+    items = m.JoinRequest.query(m.ORG + actor.org_id, m.JoinRequest.sk.startswith(m.JOIN), limit=200)
+    return {"join_requests": [_join_view(r) for r in items]}
+
+
+def _join_request(actor: Actor, request_id: str) -> m.JoinRequest:
+    actor.require_primary()
+    item = get_or_none(m.JoinRequest, m.ORG + actor.org_id, m.JOIN + request_id) if request_id else None
+    if item is None:
+        raise NotFound("There is no such join request.")
+    return item
+
+
+def approve_join(actor: Actor, request_id: str) -> dict:
+    item = _join_request(actor, request_id)
+    user = _new_user(actor.org, {"email": item.email, "first_name": item.first_name,
+                                 "family_name": item.family_name, "job_title": item.job_title}, "admin")
+    item.delete()
+    return view(user)
+
+
+def decline_join(actor: Actor, request_id: str) -> None:
+    item = _join_request(actor, request_id)
+    item.delete()
+    send(messages.join_declined(item.email, item.first_name, actor.org.name), "join_declined")
