@@ -446,3 +446,29 @@ class ApiKey(Item):
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     by_org = Gsi1()
+
+
+# ---------------------------------------------------------------- webhooks
+WEBHOOK = "WEBHOOK#"
+
+
+class Webhook(Item):
+    """An organisation's webhook: pk ORG#<org_id>, sk WEBHOOK#<webhook_id> (an org's webhooks
+    are one query). Its signing secret is not stored: it is derived from the service key and
+    the webhook id (services/webhooks.py), shown once at creation."""
+
+    webhook_id = UnicodeAttribute()
+    org_id = UnicodeAttribute()
+    url = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")  # active | failing
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    last_success_at = UnicodeAttribute(null=True)
+    last_failure_at = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    deliveries_ok = NumberAttribute(default=0)
+    deliveries_parked = NumberAttribute(default=0)  # gave up after 24 h: in the dead-letter queue
+
+    @staticmethod
+    def keys(org_id: str, webhook_id: str) -> tuple[str, str]:
+        return ORG + org_id, WEBHOOK + webhook_id
