@@ -7,7 +7,7 @@ from __future__ import annotations
 from chalice import Chalice, Cron
 
 from chalicelib import config
-from chalicelib.api import candidates, machine, public, sharing, staff, staff_orgs, verifiers
+from chalicelib.api import candidates, machine, public, sharing, staff, staff_orgs, verifiers, webhooks
 from chalicelib.api.errors import handle_errors
 
 app = Chalice(app_name="exam-results", configure_logs=False)  # Powertools logs JSON
@@ -20,6 +20,7 @@ app.register_blueprint(verifiers.bp)
 app.register_blueprint(sharing.bp)
 app.register_blueprint(staff_orgs.bp)
 app.register_blueprint(machine.bp)
+app.register_blueprint(webhooks.bp)
 
 
 # ------------------------------------------------------------------ events
@@ -37,5 +38,13 @@ def on_upload(event):  # type: ignore[no-untyped-def]
 @app.schedule(Cron(0, 7, "*", "*", "?", "*"))
 def on_digests(event):  # type: ignore[no-untyped-def]
     from chalicelib.events.digests import handle
+
+    return handle(event.to_dict(), event.context)
+
+
+# Webhook deliveries: one attempt per message; failures are rescheduled with backoff for 24 h.
+@app.on_sqs_message(queue=config.WEBHOOK_QUEUE, batch_size=10)
+def on_webhook(event):  # type: ignore[no-untyped-def]
+    from chalicelib.events.webhooks import handle
 
     return handle(event.to_dict(), event.context)
