@@ -1,12 +1,14 @@
 # Set-up on a fresh machine needs only Python 3.11 and make:
 #   make run    the embedded local stack (moto + API + event pump), foreground until Ctrl-C
 #   make test   lint, types and every test suite
+#   make infra  synthesise the AWS stack (infra/, CDK v2) into infra/cdk.out and cfn-lint it
+#   make deploy deploy it with the CDK CLI (needs AWS credentials; see infra/README.md)
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit api e2e bench clean
+.PHONY: run test lint typecheck unit api e2e bench clean infra infra-test deploy
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -24,7 +26,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck infra-test
 	$(PY) -m pytest -n 2 -q tests
 
 bench: $(STAMP)
@@ -32,3 +34,26 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache
+
+# ------------------------------------------------------------------ infra/ (its own venv: aws-cdk-lib is ~430 MB)
+INFRA_VENV  := infra/.venv
+INFRA_PY    := $(INFRA_VENV)/bin/python
+INFRA_STAMP := $(INFRA_VENV)/.installed
+JSII_QUIET  := JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+STAGE       ?= prod
+
+$(INFRA_STAMP): infra/requirements.txt requirements.txt
+	@command -v node >/dev/null 2>&1 || { echo "need node on PATH (aws-cdk-lib runs on jsii)"; exit 1; }
+	test -x $(INFRA_PY) || $(PYTHON) -m venv $(INFRA_VENV)
+	$(INFRA_PY) -m pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+	touch $(INFRA_STAMP)
+
+infra: $(INFRA_STAMP)
+	cd infra && $(JSII_QUIET) .venv/bin/python app.py -c stage=$(STAGE)
+	$(INFRA_VENV)/bin/cfn-lint infra/cdk.out/exam-results-$(STAGE).template.json
+
+infra-test: $(INFRA_STAMP)
+	$(JSII_QUIET) $(INFRA_PY) -m pytest -q -p no:cacheprovider tests/infra
+
+deploy: $(INFRA_STAMP)
+	cd infra && $(JSII_QUIET) npx --yes aws-cdk@2 deploy -c stage=$(STAGE) $(CDK_ARGS)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The CDK app: one stack per stage, written to infra/cdk.out.
 
-    cd infra && .venv/bin/python app.py                        (what `make infra` does)
-    cd infra && npx aws-cdk@2 deploy -c stage=prod ...          (what `make deploy` does)
+    cd infra && .venv/bin/python app.py -c stage=prod          (what `make infra` does)
+    cd infra && npx aws-cdk@2 deploy -c stage=prod ...          (what `make deploy` does; cdk.json)
 
 Context (-c key=value, or the environment variable in brackets):
   stage (CDK_STAGE, default "prod"), sender_email (SENDER_EMAIL), public_base_url
@@ -17,10 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # `stacks` (infra/ before the repo root)
 
-import aws_cdk as cdk  # noqa: E402
-
-from stacks.naming import APP_NAME, configure  # noqa: E402
-from stacks.service import ExamResultsStack, StageSettings  # noqa: E402
+import aws_cdk as cdk
+from stacks.naming import APP_NAME, configure
+from stacks.service import ExamResultsStack, StageSettings
 
 
 def settings_from(app: cdk.App) -> StageSettings:
@@ -38,9 +37,24 @@ def settings_from(app: cdk.App) -> StageSettings:
     )
 
 
-def main() -> cdk.App:
+def context_from(argv: list[str]) -> dict[str, str]:
+    """`-c key=value` pairs, as the CDK CLI takes them (it passes them in CDK_CONTEXT_JSON)."""
+    context: dict[str, str] = {}
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-c", "--context"):
+            key, _, value = next(args, "").partition("=")
+            if not key or not value:
+                raise SystemExit(f"usage: app.py [-c key=value]...; got {arg} {key}")
+            context[key] = value
+        else:
+            raise SystemExit(f"unknown argument {arg!r}; usage: app.py [-c key=value]...")
+    return context
+
+
+def main(argv: list[str] | None = None) -> cdk.App:
     outdir = os.environ.get("CDK_OUTDIR") or str(Path(__file__).resolve().parent / "cdk.out")
-    app = cdk.App(outdir=outdir)
+    app = cdk.App(outdir=outdir, context=context_from(sys.argv[1:] if argv is None else argv))
     settings = settings_from(app)
     configure(settings.stage)  # before chalicelib / the Chalice app are imported
     region = os.environ.get("CDK_DEFAULT_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"

@@ -47,6 +47,12 @@ def configure(stage: str) -> dict[str, str]:
     os.environ["STAGE"] = stage
     os.environ.update(names)
     os.environ.pop("AWS_ENDPOINT_URL", None)  # never package against a local endpoint
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
+    # `import app` must find the repository's app.py, not infra/app.py.
+    while str(REPO_ROOT) in sys.path:
+        sys.path.remove(str(REPO_ROOT))
+    sys.path.insert(0, str(REPO_ROOT))
+    loaded_app = sys.modules.get("app")
+    loaded_from = Path(str(getattr(loaded_app, "__file__", ""))).resolve()
+    if loaded_app is not None and loaded_from != REPO_ROOT / "app.py":
+        raise RuntimeError(f"a module named 'app' other than {REPO_ROOT / 'app.py'} is already imported")
     return names

@@ -80,10 +80,11 @@ class ExamResultsStack(cdk.Stack):
         self.sender = ses.EmailIdentity(
             self, "Sender", identity=ses.Identity.email(settings.sender_email)
         )
+        self.pepper_name = f"{naming.APP_NAME}/{settings.stage}/pepper"
         self.pepper = secretsmanager.Secret(
             self,
             "Pepper",
-            secret_name=f"{naming.APP_NAME}/{settings.stage}/pepper",
+            secret_name=self.pepper_name,
             description="HMAC key for secret numbers and signed links (SECRET_PEPPER)",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 secret_string_template="{}", generate_string_key="pepper",
@@ -110,7 +111,8 @@ class ExamResultsStack(cdk.Stack):
             name = spec["TableName"]
             types = {a["AttributeName"]: a["AttributeType"] for a in spec["AttributeDefinitions"]}
 
-            def attribute(key_schema: list[dict[str, str]], kind: str) -> dynamodb.Attribute | None:
+            def attribute(key_schema: list[dict[str, str]], kind: str,
+                          types: dict[str, str] = types) -> dynamodb.Attribute | None:
                 for key in key_schema:
                     if key["KeyType"] == kind:
                         attr_name = key["AttributeName"]
@@ -192,6 +194,7 @@ class ExamResultsStack(cdk.Stack):
         dlqs: dict[str, sqs.Queue] = {}
         timeouts = self._queue_consumer_timeouts()
         for name in resources.QUEUES:
+            timeout = VISIBILITY_FACTOR * timeouts.get(name, DEFAULT_TIMEOUT_S)
             short = _logical(name.removeprefix(f"{naming.APP_NAME}-{self.settings.stage}-"))
             dlq = sqs.Queue(
                 self, f"{short}DeadLetterQueue",
@@ -203,21 +206,25 @@ class ExamResultsStack(cdk.Stack):
             queues[name] = sqs.Queue(
                 self, f"{short}Queue",
                 queue_name=name,
-                visibility_timeout=cdk.Duration.seconds(VISIBILITY_FACTOR * timeouts.get(name, DEFAULT_TIMEOUT_S)),
+                visibility_timeout=cdk.Duration.seconds(timeout),
                 retention_period=QUEUE_RETENTION,
                 encryption=sqs.QueueEncryption.SQS_MANAGED,
                 enforce_ssl=True,
-                dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=resources.MAX_RECEIVE_COUNT),
+                dead_letter_queue=sqs.DeadLetterQueue(
+                    queue=dlq, max_receive_count=resources.MAX_RECEIVE_COUNT
+                ),
             )
             dlqs[name] = dlq
         return queues, dlqs
 
     def _queue_consumer_timeouts(self) -> dict[str, int]:
         """queue name -> timeout of the function app.py attaches to it (its largest)."""
-        import app as chalice_app  # the repository's app.py (the repo root is on sys.path)
+        import importlib
 
+        # the repository's app.py (naming.configure put the repo root first on sys.path)
+        chalice_app: Any = importlib.import_module("app").app
         out: dict[str, int] = {}
-        for handler in chalice_app.app.event_sources:
+        for handler in chalice_app.event_sources:
             queue = getattr(handler, "queue", None)
             if isinstance(queue, str):
                 timeout = _timeout_of(FUNCTION_SETTINGS.get(handler.name, {}))
@@ -268,9 +275,7 @@ class ExamResultsStack(cdk.Stack):
             "SENDER_EMAIL": settings.sender_email,
             "PUBLIC_BASE_URL": settings.public_base_url,
             # A CloudFormation dynamic reference: resolved at deploy time, never in the template.
-            "SECRET_PEPPER": (
-                "{{resolve:secretsmanager:" + f"{naming.APP_NAME}/{settings.stage}/pepper" + ":SecretString:pepper}}"
-            ),
+            "SECRET_PEPPER": "{{resolve:secretsmanager:" + self.pepper_name + ":SecretString:pepper}}",
             "POWERTOOLS_SERVICE_NAME": naming.APP_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": "ExamResults",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -350,7 +355,8 @@ class ExamResultsStack(cdk.Stack):
             resources=[f"{arn}/*" for arn in bucket_arns],
         ))
         # Without ListBucket a HEAD of a missing key is a 403, not the 404 storage.exists() expects.
-        statements.append(iam.PolicyStatement(sid="BucketList", actions=["s3:ListBucket"], resources=bucket_arns))
+        statements.append(iam.PolicyStatement(sid="BucketList", actions=["s3:ListBucket"],
+                                              resources=bucket_arns))
         statements.append(iam.PolicyStatement(
             sid="QueueSend",
             actions=["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
@@ -374,7 +380,8 @@ class ExamResultsStack(cdk.Stack):
         policy = iam.Policy(self, "AppAccess", statements=statements)
         policy.attach_to_role(role)
         # Chalice's generated policy: CloudWatch Logs on every log group. Narrow it to this stack's.
-        log_groups = f"arn:{cdk.Aws.PARTITION}:logs:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:log-group:/aws/lambda/"
+        log_groups = (f"arn:{cdk.Aws.PARTITION}:logs:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}"
+                      ":log-group:/aws/lambda/")
         self.chalice.get_resource("DefaultRole").add_property_override("Policies", [{
             "PolicyName": "DefaultRolePolicy",
             "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
@@ -407,7 +414,8 @@ class ExamResultsStack(cdk.Stack):
         for name, dlq in self.dlqs.items():
             alarm(
                 f"{_logical(name.rsplit('-', 1)[-1])}DeadLetters",
-                f"Messages parked in {dlq.queue_name}: a handler failed them {self.max_receive_count()} times",
+                f"Messages parked in {dlq.queue_name}: "
+                f"a handler failed them {self.max_receive_count()} times",
                 dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
                 0, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             )
@@ -427,8 +435,8 @@ class ExamResultsStack(cdk.Stack):
         for logical_id, fn in self.functions.items():
             alarm(
                 f"{logical_id}Errors", f"{logical_id} raised errors (uncaught exceptions, timeouts)",
-                cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors", statistic="Sum", period=period,
-                                  dimensions_map={"FunctionName": fn.ref}),
+                cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors", statistic="Sum",
+                                  period=period, dimensions_map={"FunctionName": fn.ref}),
                 0, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             )
 
