@@ -1,0 +1,201 @@
+"""Webhooks: signed share.created events POSTed to a real HTTP receiver on 127.0.0.1,
+retried with backoff for 24 hours, then parked and shown as failing."""
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from chalicelib.services import webhooks
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1 that answers with the statuses it is given."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict, bytes]] = []
+        self.statuses: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                if status in (301, 302):
+                    self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/results"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The messages the service puts on queues, captured instead of sent (for stepping
+    through retries with the clock instead of waiting for SQS delays)."""
+    from chalicelib.adapters import queue
+
+    out: list[tuple[str, dict, int]] = []
+    monkeypatch.setattr(queue, "send", lambda q, body, delay_seconds=0: out.append((q, body, delay_seconds)))
+    monkeypatch.setattr(queue, "send_many", lambda q, bodies: len([out.append((q, b, 0)) for b in bodies]))
+    return out
+
+
+# ---------------------------------------------------------------- signing and URL rules
+def test_signature_round_trip_and_tampering():
+    secret = webhooks.secret_for("wh_1")
+    body = b'{"id":"evt_1"}'
+    header = webhooks.signature(secret, 1_800_000_000, body)
+    assert header.startswith("v1=")
+    assert webhooks.verify_signature(secret, "1800000000", body, header, now=1_800_000_010)
+    assert not webhooks.verify_signature(secret, "1800000000", body + b" ", header, now=1_800_000_010)
+    assert not webhooks.verify_signature(webhooks.secret_for("wh_2"), "1800000000", body, header,
+                                         now=1_800_000_010)
+    assert not webhooks.verify_signature(secret, "1800000000", body, header, now=1_800_000_000 + 301)
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://crm.example.org/hooks", True),
+    ("http://crm.example.org/hooks", False),
+    ("https://10.0.0.5/hooks", False),
+    ("https://169.254.169.254/latest/meta-data", False),
+    ("https://user:pw@crm.example.org/", False),
+    ("ftp://crm.example.org/", False),
+    ("not a url", False),
+    ("http://127.0.0.1:8080/hook", True),  # the local stack only
+])
+def test_url_rules(url, ok):
+    assert (webhooks.check_url(url) is None) is ok
+
+
+def test_loopback_is_refused_outside_the_local_stack(monkeypatch):
+    from chalicelib import config
+
+    monkeypatch.setattr(config.Settings, "is_local", property(lambda self: False))
+    assert webhooks.check_url("http://127.0.0.1:8080/hook") == "must use https"
+    assert webhooks.check_url("https://localhost/hook") == "must be a public address"
+
+
+# ---------------------------------------------------------------- delivery
+def test_a_share_event_reaches_the_receiver_signed(aws, app_module, receiver):
+    from chalicelib.local.pump import drain
+
+    # Given an organisation's webhook
+    created = webhooks.create("org1", "user1", receiver.url)
+    assert created["secret"].startswith("whsec_") and created["status"] == "active"
+    # When a candidate shares a result with the organisation
+    assert webhooks.share_created("org1", "share123", "2026-07-01T10:00:00.000000Z") == 1
+    drain(app_module)
+    # Then the receiver got one POST whose signature verifies with the secret shown at creation
+    [(headers, body)] = receiver.requests
+    event = json.loads(body)
+    assert event["type"] == "share.created" and event["data"]["share_id"] == "share123"
+    assert headers["x-results-webhook-id"] == event["id"]
+    assert webhooks.verify_signature(created["secret"], headers["x-results-webhook-timestamp"], body,
+                                     headers["x-results-webhook-signature"],
+                                     now=int(headers["x-results-webhook-timestamp"]))
+    assert "first_name" not in body.decode()  # no candidate data in the event
+    [hook] = webhooks.org_webhooks("org1")
+    assert hook.deliveries_ok == 1 and hook.last_success_at
+
+
+def test_no_webhooks_no_messages(aws):
+    assert webhooks.share_created("org-without-hooks", "s1", "2026-07-01T10:00:00Z") == 0
+
+
+def test_failures_are_retried_with_backoff_until_delivered(aws, receiver, sent, _clock):
+    webhooks.create("org1", "user1", receiver.url)
+    receiver.statuses = [500, 503, 302]  # a redirect is not followed: it is a failure too
+    webhooks.share_created("org1", "s1", "2026-07-01T10:00:00Z")
+    waits = []
+    while sent:
+        _queue, message, delay = sent.pop(0)
+        waits.append(delay)
+        _clock.advance(max(0.0, message["not_before"] - _clock.now()))
+        webhooks.deliver(message)
+    assert len(receiver.requests) == 4
+    assert waits == [0, 30, 60, 120]  # 30 s, doubling
+    ids = {h["x-results-webhook-id"] for h, _ in receiver.requests}
+    assert len(ids) == 1  # the same event id on every attempt
+    [hook] = webhooks.org_webhooks("org1")
+    assert hook.status == "active" and hook.last_error == "HTTP 302"
+
+
+def test_after_24_hours_the_event_is_parked_and_the_webhook_shows_failing(aws, receiver, sent, _clock):
+    from chalicelib import config, resources
+
+    webhooks.create("org1", "user1", receiver.url)
+    receiver.statuses = [500] * 100
+    webhooks.share_created("org1", "s1", "2026-07-01T10:00:00Z")
+    start = _clock.now()
+    parked = []
+    while sent:
+        queue_name, message, _delay = sent.pop(0)
+        if queue_name == resources.dlq_name(config.WEBHOOK_QUEUE):
+            parked.append(message)
+            continue
+        _clock.advance(max(0.0, message["not_before"] - _clock.now()))
+        webhooks.deliver(message)
+    [hook] = webhooks.org_webhooks("org1")
+    assert hook.status == "failing" and hook.deliveries_parked == 1
+    assert len(parked) == 1 and parked[0]["last_error"] == "HTTP 500"
+    elapsed_h = (_clock.now() - start) / 3600
+    assert 22 < elapsed_h <= 24
+    attempts = len(receiver.requests)
+    assert 25 <= attempts <= 35  # 30 s doubling to at most an hour apart, for a day
+    # And a later success marks it active again
+    receiver.statuses = []
+    webhooks.share_created("org1", "s2", "2026-07-02T10:00:00Z")
+    _queue, message, _delay = sent.pop(0)
+    webhooks.deliver(message)
+    assert webhooks.org_webhooks("org1")[0].status == "active"
+
+
+def test_waits_longer_than_sqs_allows_hop(aws, sent, _clock):
+    message = {"webhook_id": "wh_x", "org_id": "org1", "event": {"id": "e"}, "attempt": 8,
+               "first_at": _clock.now(), "not_before": _clock.now() + 3600}
+    webhooks.deliver(message)
+    [(_q, again, delay)] = sent
+    assert delay == 900 and again == message
+
+
+def test_a_deleted_webhook_gets_nothing(aws, receiver, sent):
+    created = webhooks.create("org1", "user1", receiver.url)
+    webhooks.share_created("org1", "s1", "2026-07-01T10:00:00Z")
+    webhooks.delete("org1", created["webhook_id"])
+    _q, message, _d = sent.pop(0)
+    webhooks.deliver(message)
+    assert receiver.requests == [] and sent == []
+
+
+def test_registration_rules(aws, receiver):
+    from chalicelib.domain.errors import Conflict, ValidationError
+
+    webhooks.create("org1", "user1", receiver.url)
+    with pytest.raises(Conflict):
+        webhooks.create("org1", "user1", receiver.url)
+    for i in range(webhooks.MAX_WEBHOOKS_PER_ORG - 1):
+        webhooks.create("org1", "user1", f"{receiver.url}/{i}")
+    with pytest.raises(ValidationError):
+        webhooks.create("org1", "user1", f"{receiver.url}/one-too-many")
+    assert len(webhooks.org_webhooks("org2")) == 0  # another organisation's list is its own
