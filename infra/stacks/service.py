@@ -37,6 +37,11 @@ DEFAULT_MEMORY_MB = 1024
 FUNCTION_SETTINGS: dict[str, dict[str, int]] = {
     # one whole batch file per invocation (it checks its remaining time and re-queues the rest)
     "on_upload": {"lambda_timeout": 900, "lambda_memory_size": 2048},
+    # up to 10 deliveries a batch, each may wait services/webhooks.py's TIMEOUT_S (10 s) to connect
+    # and again to read: 10 x 20 s = 200 s at worst
+    "on_webhook": {"lambda_timeout": 300},
+    # one run walks every organisation's new shares and sends the digests
+    "on_digests": {"lambda_timeout": 900},
 }
 # SQS visibility timeout = 6 x the consuming function's timeout (AWS's advice for event sources).
 VISIBILITY_FACTOR = 6

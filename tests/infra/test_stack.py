@@ -164,10 +164,16 @@ def test_queues_outlast_their_consumers_timeouts(resources_json):
         assert queue["Properties"]["VisibilityTimeout"] >= 6 * functions[fn_id]["Properties"]["Timeout"]
 
 
-def test_the_upload_handler_gets_time_for_a_whole_batch_file(resources_json):
-    [fn] = [v for v in of_type(resources_json, "AWS::Serverless::Function").values()
-            if v["Properties"]["Handler"] == "app.on_upload"]
-    assert fn["Properties"]["Timeout"] == 900
+def test_event_handlers_get_the_time_their_work_needs(resources_json, chalice_app):
+    from stacks.service import DEFAULT_TIMEOUT_S, FUNCTION_SETTINGS
+
+    functions = {v["Properties"]["Handler"]: v["Properties"]
+                 for v in of_type(resources_json, "AWS::Serverless::Function").values()}
+    assert functions["app.on_upload"]["Timeout"] == 900  # one whole batch file per invocation
+    assert functions["app.app"]["Timeout"] == DEFAULT_TIMEOUT_S  # API Gateway gives up at 29 s anyway
+    for source in chalice_app.event_sources:
+        wanted = FUNCTION_SETTINGS.get(source.name, {}).get("lambda_timeout", DEFAULT_TIMEOUT_S)
+        assert functions[f"app.{source.name}"]["Timeout"] == wanted
 
 
 def test_new_files_under_incoming_notify_the_uploads_queue(resources_json):
