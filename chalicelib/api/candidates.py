@@ -18,6 +18,11 @@ REGISTER = {
     "email": Field(str, check=check_email), "password": _PASSWORD, "country": _COUNTRY,
     "first_language": _COUNTRY, "accept_terms": Field(bool), "marketing_opt_in": Field(bool),
 }
+VERIFY_EMAIL = {"token": Field(str, max_len=200)}
+LOGIN = {"id_number": Field(str, max_len=40), "password": _PASSWORD}
+CHANGE_PASSWORD = {"current_password": _PASSWORD, "new_password": _PASSWORD}
+PASSWORD_RESET = {"id_number": Field(str, max_len=40), "email": Field(str, check=check_email)}
+PASSWORD_RESET_CONFIRM = {"token": Field(str, max_len=200), "new_password": _PASSWORD}
 
 
 def _me():  # type: ignore[no-untyped-def]
@@ -36,7 +41,7 @@ def register() -> Response:
 def verify_email() -> dict:
     from ..services import candidates
 
-    data = parse_body(bp.current_request, {"token": Field(str, max_len=200)})
+    data = parse_body(bp.current_request, VERIFY_EMAIL)
     return candidates.verify_email(data["token"])
 
 
@@ -52,7 +57,7 @@ def resend_verification() -> Response:
 def login() -> dict:
     from ..services import candidates
 
-    data = parse_body(bp.current_request, {"id_number": Field(str, max_len=40), "password": _PASSWORD})
+    data = parse_body(bp.current_request, LOGIN)
     return candidates.login(data["id_number"], data["password"])
 
 
@@ -91,7 +96,7 @@ def change_password() -> Response:
     from ..services import candidates
 
     who = _me()
-    data = parse_body(bp.current_request, {"current_password": _PASSWORD, "new_password": _PASSWORD})
+    data = parse_body(bp.current_request, CHANGE_PASSWORD)
     candidates.change_password(who, data["current_password"], data["new_password"])
     return no_content()
 
@@ -100,8 +105,7 @@ def change_password() -> Response:
 def password_reset() -> Response:
     from ..services import candidates
 
-    data = parse_body(bp.current_request, {"id_number": Field(str, max_len=40),
-                                           "email": Field(str, check=check_email)})
+    data = parse_body(bp.current_request, PASSWORD_RESET)
     candidates.request_password_reset(data["id_number"], data["email"])
     return json_response({"status": "accepted", "message": "If the ID number and email match an "
                           "account, we have sent a link to reset the password."}, 202)
@@ -111,7 +115,7 @@ def password_reset() -> Response:
 def password_reset_confirm() -> Response:
     from ..services import candidates
 
-    data = parse_body(bp.current_request, {"token": Field(str, max_len=200), "new_password": _PASSWORD})
+    data = parse_body(bp.current_request, PASSWORD_RESET_CONFIRM)
     candidates.confirm_password_reset(data["token"], data["new_password"])
     return no_content()
 

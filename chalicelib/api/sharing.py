@@ -10,6 +10,8 @@ from .http import Field, json_response, no_content, page_params, parse_body
 
 bp = Routes(__name__)
 
+SHARE = {"result_id": Field(str, max_len=64), "org_id": Field(str, max_len=64)}
+
 
 def _me() -> str:
     return str(principal(bp.current_request, "candidate").subject)
@@ -29,8 +31,7 @@ def create_share() -> Response:
     from ..services import shares
 
     who = _me()
-    data = parse_body(bp.current_request, {"result_id": Field(str, max_len=64),
-                                           "org_id": Field(str, max_len=64)})
+    data = parse_body(bp.current_request, SHARE)
     return json_response(shares.share(who, data["result_id"], data["org_id"]), 201)
 
 

@@ -9,6 +9,9 @@ from .http import Field, check_email, json_response, page_params, parse_body
 
 bp = Routes(__name__)
 
+LOGIN = {"email": Field(str, check=check_email), "password": Field(str, max_len=1024)}
+CREATE_BATCH = {"kind": Field(str, choices=("entries", "results")), "filename": Field(str, max_len=200)}
+
 
 def _staff():  # type: ignore[no-untyped-def]
     return principal(bp.current_request, "staff")
@@ -18,8 +21,7 @@ def _staff():  # type: ignore[no-untyped-def]
 def login() -> dict:
     from ..services import staff
 
-    data = parse_body(bp.current_request, {"email": Field(str, check=check_email),
-                                           "password": Field(str, max_len=1024)})
+    data = parse_body(bp.current_request, LOGIN)
     return staff.login(data["email"], data["password"])
 
 
@@ -28,8 +30,7 @@ def create_batch() -> Response:
     from ..services import batches
 
     who = _staff()
-    data = parse_body(bp.current_request, {"kind": Field(str, choices=("entries", "results")),
-                                           "filename": Field(str, max_len=200)})
+    data = parse_body(bp.current_request, CREATE_BATCH)
     return json_response(batches.create(data["kind"], data["filename"], who.subject), 201)
 
 

@@ -7,6 +7,7 @@ from .http import Field, page_params, parse_body
 
 bp = Routes(__name__)
 STATUSES = ("pending", "approved", "rejected")
+REJECT = {"reason": Field(str, max_len=1000)}
 
 
 def _staff() -> None:
@@ -39,5 +40,5 @@ def reject(org_id: str) -> dict:
     from ..services import organisations as svc
 
     _staff()
-    data = parse_body(bp.current_request, {"reason": Field(str, max_len=1000)})
+    data = parse_body(bp.current_request, REJECT)
     return svc.reject(org_id, data["reason"])

@@ -16,6 +16,29 @@ _NAME = Field(str, max_len=100)
 _PASSWORD = Field(str, max_len=1024)
 PERSON = {"first_name": _NAME, "family_name": _NAME, "job_title": _NAME,
           "email": Field(str, check=check_email)}
+REGISTER = {**PERSON, "confirm_email": Field(str, max_len=320), "organisation": Field(dict, max_len=None)}
+SET_PASSWORD = {"token": Field(str, max_len=200), "password": _PASSWORD}
+LOGIN = {"email": Field(str, check=check_email), "password": _PASSWORD}
+USER_UPDATE = {"first_name": _NAME, "family_name": _NAME, "job_title": _NAME}  # partial
+SEARCH = {"reference_number": Field(str, max_len=160), "date_of_birth": Field(str, check=check_date)}
+DOWNLOAD = {"share_ids": Field(list, max_len=None), "format": Field(str, choices=("pdf", "csv")),
+            "template_id": Field(str, required=False, max_len=64)}
+TEMPLATE = {"name": _NAME, "fields": Field(list, max_len=None)}
+API_KEY = {"name": _NAME}
+
+
+def organisation_spec() -> dict[str, Field]:
+    """The `organisation` object of REGISTER (its types live in the service: a lazy import)."""
+    from ..services.organisations import ORG_TYPES
+
+    return {"name": Field(str, max_len=200), "type": Field(str, choices=ORG_TYPES),
+            "website": Field(str, max_len=300), "country": Field(str, max_len=100)}
+
+
+def notifications_spec() -> dict[str, Field]:
+    from ..services.verifier_users import FREQUENCIES
+
+    return {"frequency": Field(str, choices=FREQUENCIES)}
 
 
 def _actor() -> Any:
@@ -34,13 +57,9 @@ def register() -> Response:
     from ..domain.errors import ValidationError
     from ..services import organisations
 
-    org_types = organisations.ORG_TYPES
-    spec = {**PERSON, "confirm_email": Field(str, max_len=320), "organisation": Field(dict, max_len=None)}
-    data = parse_body(bp.current_request, spec)
+    data = parse_body(bp.current_request, REGISTER)
     try:
-        data["organisation"] = validate(data["organisation"], {
-            "name": Field(str, max_len=200), "type": Field(str, choices=org_types),
-            "website": Field(str, max_len=300), "country": Field(str, max_len=100)})
+        data["organisation"] = validate(data["organisation"], organisation_spec())
     except ValidationError as err:
         raise ValidationError({f"organisation.{k}": v for k, v in (err.fields or {}).items()}) from None
     return json_response(organisations.register(data), 202)
@@ -58,7 +77,7 @@ def join() -> Response:
 def set_password() -> Response:
     from ..services import verifier_users
 
-    data = parse_body(bp.current_request, {"token": Field(str, max_len=200), "password": _PASSWORD})
+    data = parse_body(bp.current_request, SET_PASSWORD)
     verifier_users.set_password(data["token"], data["password"])
     return no_content()
 
@@ -67,7 +86,7 @@ def set_password() -> Response:
 def login() -> dict:
     from ..services import verifier_users
 
-    data = parse_body(bp.current_request, {"email": Field(str, check=check_email), "password": _PASSWORD})
+    data = parse_body(bp.current_request, LOGIN)
     return verifier_users.login(data["email"], data["password"])
 
 
@@ -83,7 +102,7 @@ def notifications() -> dict:
     from ..services import verifier_users
 
     who = _actor()
-    data = parse_body(bp.current_request, {"frequency": Field(str, choices=verifier_users.FREQUENCIES)})
+    data = parse_body(bp.current_request, notifications_spec())
     return verifier_users.set_frequency(who, data["frequency"])
 
 
@@ -110,8 +129,7 @@ def update_user(user_id: str) -> dict:
 
     who = _actor()
     who.require_primary()
-    data = parse_body(bp.current_request, {"first_name": _NAME, "family_name": _NAME, "job_title": _NAME},
-                      partial=True)
+    data = parse_body(bp.current_request, USER_UPDATE, partial=True)
     return verifier_users.update_user(who, user_id, data)
 
 
@@ -180,8 +198,7 @@ def search() -> dict:
     from ..services import shares as svc
 
     who = _actor()
-    data = parse_body(bp.current_request, {"reference_number": Field(str, max_len=160),
-                                           "date_of_birth": Field(str, check=check_date)})
+    data = parse_body(bp.current_request, SEARCH)
     return svc.org_search(who, data["reference_number"], data["date_of_birth"])
 
 
@@ -191,9 +208,7 @@ def create_download() -> Response:
     from ..services import downloads
 
     who = _actor()
-    data = parse_body(bp.current_request, {
-        "share_ids": Field(list, max_len=None), "format": Field(str, choices=("pdf", "csv")),
-        "template_id": Field(str, required=False, max_len=64)})
+    data = parse_body(bp.current_request, DOWNLOAD)
     made = downloads.create(who, data["share_ids"], data["format"], data.get("template_id"))
     return json_response(made, 201)
 
@@ -234,7 +249,7 @@ def create_template() -> Response:
     from ..services import templates
 
     who = _actor()
-    data = parse_body(bp.current_request, {"name": _NAME, "fields": Field(list, max_len=None)})
+    data = parse_body(bp.current_request, TEMPLATE)
     return json_response(templates.create(who, data["name"], data["fields"]), 201)
 
 
@@ -253,7 +268,7 @@ def create_key() -> Response:
 
     who = _actor()
     who.require_primary()
-    data = parse_body(bp.current_request, {"name": _NAME})
+    data = parse_body(bp.current_request, API_KEY)
     return json_response(api_keys.create(who, data["name"]), 201)
 
 

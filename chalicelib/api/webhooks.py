@@ -11,6 +11,8 @@ from .http import Field, json_response, no_content, parse_body
 
 bp = Routes(__name__)
 
+WEBHOOK = {"url": Field(str, max_len=2000)}
+
 
 def _primary() -> Any:
     from ..services.verifiers_base import actor
@@ -25,7 +27,7 @@ def create() -> Response:
     from ..services import webhooks
 
     who = _primary()
-    data = parse_body(bp.current_request, {"url": Field(str, max_len=2000)})
+    data = parse_body(bp.current_request, WEBHOOK)
     return json_response(webhooks.create(who.org_id, who.user_id, data["url"]), 201)
 
 
