@@ -188,3 +188,17 @@ def candidate(api):
 
 def share(api, token: str, result_id: str, org_id: str):
     return api.post("/candidates/me/shares", {"result_id": result_id, "org_id": org_id}, token=token)
+
+
+def _put_json(self, path: str, body: Any = None, **kw: Any):
+    return self.call("PUT", path, body, **kw)
+
+
+def _install_put() -> None:
+    from .conftest import Api
+
+    if not hasattr(Api, "put_json"):
+        Api.put_json = _put_json  # type: ignore[attr-defined]
+
+
+_install_put()
