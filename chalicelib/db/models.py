@@ -246,6 +246,9 @@ class Result(Item):
     gsi2sk = UnicodeAttribute(null=True)
     by_reference = Gsi1()
     held = Gsi2()
+    # The email the current version calls for ("released" / "updated"); the worker's
+    # idempotency keys on it with the version, so a re-run never sends it twice.
+    notice = UnicodeAttribute(null=True)
 
     @staticmethod
     def keys(id_number: str, exam_date: str, exam_code: str) -> tuple[str, str]:
@@ -472,3 +475,20 @@ class Webhook(Item):
     @staticmethod
     def keys(org_id: str, webhook_id: str) -> tuple[str, str]:
         return ORG + org_id, WEBHOOK + webhook_id
+
+
+# ---------------------------------------------------------------- reference numbers
+HELD = "HELD"
+RELEASING = "RELEASING"
+
+
+class RefClaim(Item):
+    """A reference number's owner: pk REF#<reference_number>, sk REF; `owner` is the
+    "<pk>|<sk>" of the Result. Written in the same batch write as the result, checked with
+    BatchGet before it, so one reference number belongs to one result."""
+
+    owner = UnicodeAttribute()
+
+    @staticmethod
+    def keys(reference_number: str) -> tuple[str, str]:
+        return REF + reference_number, "REF"
