@@ -141,7 +141,7 @@ def _schemas() -> dict[str, Schema]:
         "Accepted": _obj({"status": _S, "message": _S}, required=["status"]),
         "Exam": _obj({"code": _S, "name": _S, "previous_name": _S_NULL, "verifiable": _BOOL,
                       "test_day_photo": _BOOL,
-                      "release_after": _obj({"paper": _S, "computer": _S})},
+                      "release_after": _obj({"paper": _S_NULL, "computer": _S_NULL})},
                      required=["code", "name", "previous_name", "verifiable", "test_day_photo",
                                "release_after"]),
         "CandidateProfile": _obj({"id_number": _S, "first_name": _S, "family_name": _S, "email": _S,

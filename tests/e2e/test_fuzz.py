@@ -1,0 +1,210 @@
+"""Fuzz the running local stack from its own OpenAPI document (schemathesis + hypothesis).
+
+Real principals are set up through the API first (a staff session; a candidate registered from
+an uploaded entries file; an approved organisation's Primary User and an API key; a share of a
+released result), then every documented operation gets generated requests, valid and invalid,
+each sent with the credentials its path takes. Every response must not be a 5xx and must match
+the document (status code, content type, body schema). Failures are collected per operation
+and reported together; the number of requests sent is counted and must reach MIN_REQUESTS.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import requests
+
+from .conftest import Stack
+
+pytestmark = pytest.mark.e2e
+
+MIN_REQUESTS = 2000
+POSITIVE_EXAMPLES = 28  # per operation, schema-valid requests
+NEGATIVE_EXAMPLES = 12  # per operation, requests that break the schema
+KNOWN_ID_EXAMPLES = 8  # per operation with a path id we own, that id with generated query/body
+PASSWORD = "violet-harbour-lantern"
+
+# Would end or change the fuzzer's own sessions (the other destructive operations are fuzzed with
+# ids that are not the fuzzer's, and answer 404/403).
+EXCLUDED = {("POST", "/auth/logout"), ("POST", "/candidates/me/password")}
+
+
+@dataclass
+class Principals:
+    staff: str
+    candidate: str
+    verifier: str
+    api_key: str
+    known: dict[str, dict[str, str]] = field(default_factory=dict)  # (op label) -> path params
+
+    def headers_for(self, method: str, path: str, security: list) -> dict[str, str]:
+        schemes = {name for requirement in security for name in requirement}
+        if "apiKey" in schemes:
+            return {"X-Api-Key": self.api_key}
+        if "bearerAuth" not in schemes:
+            return {}
+        if path.startswith("/staff/"):
+            token = self.staff
+        elif path.startswith(("/verifiers/", "/organisation/")):
+            token = self.verifier
+        else:
+            token = self.candidate
+        return {"Authorization": f"Bearer {token}"}
+
+
+def wait_for(fetch: Any, done: Any, timeout: float = 30) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
+def set_up(stack: Stack, http: requests.Session) -> Principals:
+    from .test_verifier_flow import put_candidate_and_result
+
+    base = stack.base_url
+
+    def ok(r: requests.Response, status: int) -> Any:
+        assert r.status_code == status, (r.request.method, r.request.url, r.status_code, r.text)
+        return r.json() if r.content else None
+
+    # Staff
+    staff = ok(http.post(f"{base}/staff/login", json={"email": stack.staff_email,
+                                                       "password": stack.staff_password}), 200)["token"]
+    staff_h = {"Authorization": f"Bearer {staff}"}
+
+    # A candidate: entries file through the presigned URL, register, log in
+    id_number = "FUZ" + str(uuid.uuid4().int)[:6]
+    entries = ("id_number,secret_number,first_name,family_name,date_of_birth,centre_number,exam_code,"
+               f"exam_date,exam_format\r\n{id_number},0427,Zoë,Fuzz,2003-02-01,GB123,C1ADV,2026-06-10,computer\r\n")
+    batch = ok(http.post(f"{base}/staff/batches", json={"kind": "entries", "filename": "fuzz.csv"},
+                         headers=staff_h), 201)
+    assert requests.put(batch["upload_url"], data=entries.encode(), headers={"Content-Type": "text/csv"},
+                        timeout=10).status_code == 200
+    report = wait_for(lambda: ok(http.get(f"{base}/staff/batches/{batch['batch_id']}", headers=staff_h), 200),
+                      lambda b: b["status"] not in ("awaiting_upload", "processing"))
+    assert report["status"] == "completed", report
+    ok(http.post(f"{base}/candidates/register", json={
+        "id_number": id_number, "secret_number": "0427", "email": f"{id_number.lower()}@example.org",
+        "password": PASSWORD, "country": "GB", "first_language": "en", "accept_terms": True,
+        "marketing_opt_in": False}), 201)
+    candidate = ok(http.post(f"{base}/candidates/login", json={"id_number": id_number, "password": PASSWORD}),
+                   200)["token"]
+    cand_h = {"Authorization": f"Bearer {candidate}"}
+    [pending] = ok(http.get(f"{base}/candidates/me/results", headers=cand_h), 200)["results"]
+
+    # A verifier Primary User: register, staff approve, password from the emailed link, log in
+    domain = f"fuzz-{uuid.uuid4().hex[:8]}.ac.uk"
+    email = f"ada@{domain}"
+    org_id = ok(http.post(f"{base}/verifiers/register", json={
+        "first_name": "Ada", "family_name": "Okafor", "job_title": "Admissions", "email": email,
+        "confirm_email": email, "organisation": {"name": "Fuzz University", "type": "university",
+                                                 "website": f"https://{domain}", "country": "GB"}}),
+                202)["org_id"]
+    ok(http.post(f"{base}/staff/organisations/{org_id}/approve", headers=staff_h), 200)
+    link = next(m for m in stack.emails_to(email, count=2) if stack.token_from(m))
+    ok(http.post(f"{base}/verifiers/set-password",
+                 json={"token": stack.token_from(link), "password": PASSWORD}), 204)
+    verifier = ok(http.post(f"{base}/verifiers/login", json={"email": email, "password": PASSWORD}),
+                  200)["token"]
+    org_h = {"Authorization": f"Bearer {verifier}"}
+    api_key = ok(http.post(f"{base}/organisation/api-keys", json={"name": "fuzz"}, headers=org_h), 201)["key"]
+
+    # Something to read: another candidate shares a released result (written as the results
+    # pipeline would), and the organisation makes a download of it
+    other = "SHR" + str(uuid.uuid4().int)[:6]
+    result_id = put_candidate_and_result(stack, other, f"SOR-FUZZ-{uuid.uuid4().hex[:8]}")
+    other_token = ok(http.post(f"{base}/candidates/login", json={"id_number": other, "password": PASSWORD}),
+                     200)["token"]
+    share_id = ok(http.post(f"{base}/candidates/me/shares", json={"result_id": result_id, "org_id": org_id},
+                            headers={"Authorization": f"Bearer {other_token}"}), 201)["share_id"]
+    download_id = ok(http.post(f"{base}/organisation/downloads",
+                               json={"share_ids": [share_id], "format": "csv"}, headers=org_h),
+                     201)["download_id"]
+
+    known = {
+        "GET /candidates/me/results/{result_id}": {"result_id": pending["result_id"]},
+        "GET /organisation/shares/{share_id}": {"share_id": share_id},
+        "GET /organisation/shares/{share_id}/statement": {"share_id": share_id},
+        "GET /organisation/downloads/{download_id}": {"download_id": download_id},
+        "GET /staff/batches/{batch_id}": {"batch_id": batch["batch_id"]},
+        # another candidate's share: the fuzzing candidate must get a 404, never the share
+        "DELETE /candidates/me/shares/{share_id}": {"share_id": share_id},
+    }
+    return Principals(staff, candidate, verifier, api_key, known)
+
+
+def test_fuzz_every_operation(stack: Stack) -> None:
+    import schemathesis
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis.errors import Unsatisfiable
+    from schemathesis import GenerationMode
+    from schemathesis.checks import (
+        content_type_conformance,
+        not_a_server_error,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
+              response_schema_conformance]
+    http = requests.Session()
+    who = set_up(stack, http)
+    doc = http.get(f"{stack.base_url}/openapi.json").json()
+    schema = schemathesis.openapi.from_dict(doc)
+
+    sent: dict[str, int] = {}
+    failures: dict[str, str] = {}
+    statuses: dict[int, int] = {}
+    by_operation: dict[str, dict[int, int]] = {}
+
+    def run(label: str, strategy: Any, examples: int, headers: dict[str, str]) -> None:
+        @settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
+                  suppress_health_check=list(HealthCheck), derandomize=False)
+        @given(case=strategy)
+        def fuzz(case: Any) -> None:
+            response = case.call(base_url=stack.base_url, session=http, headers=headers, timeout=30)
+            sent[label] = sent.get(label, 0) + 1
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            seen = by_operation.setdefault(label, {})
+            seen[response.status_code] = seen.get(response.status_code, 0) + 1
+            try:
+                case.validate_response(response, checks=checks)
+            except (Exception, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup: reported below
+                raise AssertionError(f"{exc}\n{case.as_curl_command(headers=headers)}") from None
+
+        try:
+            fuzz()
+        except Unsatisfiable:
+            pass  # e.g. no invalid request exists for an operation without inputs
+        except (Exception, BaseExceptionGroup) as exc:  # every operation gets its turn; all reported
+            failures.setdefault(label, str(exc)[:3000])
+
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        method, path = operation.method.upper(), operation.path
+        if (method, path) in EXCLUDED:
+            continue
+        label = f"{method} {path}"
+        security = doc["paths"][path][method.lower()].get("security", doc.get("security", []))
+        headers = who.headers_for(method, path, security)
+        run(label, operation.as_strategy(GenerationMode.POSITIVE), POSITIVE_EXAMPLES, headers)
+        run(label, operation.as_strategy(GenerationMode.NEGATIVE), NEGATIVE_EXAMPLES, headers)
+        if label in who.known:
+            run(label, operation.as_strategy(path_parameters=who.known[label]), KNOWN_ID_EXAMPLES, headers)
+    elapsed = time.monotonic() - started
+
+    total = sum(sent.values())
+    print(f"\nfuzz: {total} requests over {len(sent)} operations in {elapsed:.0f} s "
+          f"({total / max(elapsed, 1e-9):.0f}/s); statuses {dict(sorted(statuses.items()))}")
+    for label, seen in by_operation.items():
+        print(f"  {label}: {dict(sorted(seen.items()))}")
+    assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())
+    assert 500 not in statuses
+    assert total >= MIN_REQUESTS, sent
