@@ -4,7 +4,7 @@ Handlers stay thin and import their services lazily: a cold start loads only cha
 the standard library here (see bench/ import_ratio)."""
 from __future__ import annotations
 
-from chalice import Chalice, Cron
+from chalice import Chalice, Cron, Rate
 
 from chalicelib import config
 from chalicelib.api import candidates, machine, public, sharing, staff, staff_orgs, verifiers, webhooks
@@ -28,6 +28,22 @@ app.register_blueprint(webhooks.bp)
 @app.on_sqs_message(queue=config.UPLOADS_QUEUE, batch_size=1)
 def on_upload(event):  # type: ignore[no-untyped-def]
     from chalicelib.events.uploads import handle
+
+    return handle(event.to_dict(), event.context)
+
+
+# SQS "work": one job per candidate (statement PDF + email), idempotent; partial failures reported.
+@app.on_sqs_message(queue=config.WORK_QUEUE, batch_size=10)
+def on_work(event):  # type: ignore[no-untyped-def]
+    from chalicelib.events.work import handle
+
+    return handle(event.to_dict(), event.context)
+
+
+# Held results (release_at) are released when due; only then are their emails fanned out.
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def release_due(event):  # type: ignore[no-untyped-def]
+    from chalicelib.events.release import handle
 
     return handle(event.to_dict(), event.context)
 

@@ -132,3 +132,11 @@ def result(result_id: str) -> dict:
     from ..services import candidates
 
     return candidates.get_result(_me().subject, result_id)
+
+
+@bp.route("/candidates/me/results/{result_id}/statement", methods=["GET"])
+def result_statement(result_id: str) -> Response:
+    from ..services import candidates
+
+    url = candidates.statement_url(_me().subject, result_id)
+    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})

@@ -47,8 +47,9 @@ class Importer(Protocol):
     def row(self, n: int, row: dict[str, str]) -> list[tuple[str, str]]:
         """Validate one row and buffer it for writing; return its problems (field, message)."""
 
-    def flush(self) -> None:
-        """Write what is buffered."""
+    def flush(self) -> list[tuple[int, str, str]] | None:
+        """Write what is buffered. May return problems found only now, when the buffered rows
+        are checked against the table (row, field, message): those rows count as failed."""
 
     def finish(self, batch: m.Batch) -> None:
         """After the last row: fan out follow-up work."""
@@ -231,6 +232,17 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
         actions += [getattr(m.Batch, name).set(value) for name, value in imp.counts().items()]
         batch.update(actions=actions)
 
+    def settle(late: list[tuple[int, str, str]] | None) -> None:
+        nonlocal ok, failed
+        bad_rows = set()
+        for n, field, message in late or []:
+            bad_rows.add(n)
+            report_csv.writerow([n, field, message])
+            if len(shown) < ERRORS_IN_RECORD:
+                shown.append(m.RowError(row=n, field=field, message=message))
+        ok -= len(bad_rows)
+        failed += len(bad_rows)
+
     for n, row in stream:
         total += 1
         if "__width__" in row:
@@ -246,9 +258,9 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
         else:
             ok += 1
         if total % PROGRESS_EVERY == 0:
-            imp.flush()
+            settle(imp.flush())
             progress()
-    imp.flush()
+    settle(imp.flush())
     if failed:
         report_key = f"reports/{batch.batch_id}/errors.csv"
         storage.put(config.settings().documents_bucket, report_key, report.getvalue().encode(), "text/csv")

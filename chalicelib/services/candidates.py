@@ -233,13 +233,33 @@ def pending_result(entry: m.Entry) -> dict:
     }
 
 
+def _released_by_sk(id_number: str) -> dict[str, m.Result]:
+    """Released results by the sk of their entry (a held result stays pending)."""
+    from .results import candidate_results
+
+    return {m.ENTRY + r.sk[len(m.RESULT):]: r for r in candidate_results(id_number) if r.status == "released"}
+
+
 def list_results(id_number: str) -> dict:
+    from .results import result_view
+
+    released = _released_by_sk(id_number)
     items = sorted(_entries(id_number), key=lambda e: e.sk, reverse=True)
-    return {"results": [pending_result(e) for e in items]}
+    out = [result_view(released[e.sk]) if e.sk in released else pending_result(e) for e in items]
+    return {"results": out}
 
 
 def get_result(id_number: str, rid: str) -> dict:
+    from .results import result_view
+
+    released = _released_by_sk(id_number)
     for entry in _entries(id_number):
         if entry.result_id == rid:
-            return pending_result(entry)
+            return result_view(released[entry.sk]) if entry.sk in released else pending_result(entry)
     raise NotFound("There is no result with that id on your account.")
+
+
+def statement_url(id_number: str, rid: str) -> str:
+    from .results import statement_url as url
+
+    return url(id_number, rid)

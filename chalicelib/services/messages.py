@@ -135,3 +135,23 @@ def shares_alert(to: str, name: str, org_name: str, count: int, period: str | No
          "You can change how often we write to you under Notifications."],
         ("See shared results", link("/organisation/shares")),
     )
+
+
+def results_released(to: str, name: str | None, exam_name: str) -> Email:
+    """Your results are released: no score in the email, a link to log in."""
+    return _compose(
+        to, "Your results are released", f"Dear {name or 'candidate'},",
+        [f"Your results for {exam_name} are now available in your results account.",
+         "Log in to see them and to download your Statement of Results."],
+        ("Log in to see your results", link("/login")),
+    )
+
+
+def result_updated(to: str, name: str | None, exam_name: str) -> Email:
+    """Your result was updated (a correction): no score in the email, a link to log in."""
+    return _compose(
+        to, "Your result was updated", f"Dear {name or 'candidate'},",
+        [f"Your result for {exam_name} has been updated. Your reference number stays the same.",
+         "Log in to see the result and to download your new Statement of Results."],
+        ("Log in to see your result", link("/login")),
+    )
