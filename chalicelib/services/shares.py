@@ -21,6 +21,7 @@ from ..db.repo import get_or_none
 from ..domain import exams
 from ..domain.errors import NotFound, ValidationError
 from ..domain.ids import check_reference_number
+from ..observability import logger
 from . import audit, messages
 from . import security as sec
 from .verifiers_base import Actor, fold, from_cursor, iso_us, send, to_cursor
@@ -121,7 +122,19 @@ def share(id_number: str, result_id: str, org_id: str) -> dict:
     )
     item.save(condition=m.Share.pk.does_not_exist())
     _alert_immediately(org)
+    _notify_webhooks(item)
     return candidate_share_view(item)
+
+
+def _notify_webhooks(item: m.Share) -> None:
+    """Enqueue the organisation's webhook deliveries. A failure here must not undo the share:
+    the organisation still finds it through the shares list and `GET /api/v1/shares?since=`."""
+    from .webhooks import share_created
+
+    try:
+        share_created(item.org_id, item.share_id, item.shared_at)
+    except Exception:  # noqa: BLE001
+        logger().exception("webhook events not enqueued", extra={"share_id": item.share_id})
 
 
 def _alert_immediately(org: m.Organisation) -> None:

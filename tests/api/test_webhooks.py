@@ -199,3 +199,49 @@ def test_registration_rules(aws, receiver):
     with pytest.raises(ValidationError):
         webhooks.create("org1", "user1", f"{receiver.url}/one-too-many")
     assert len(webhooks.org_webhooks("org2")) == 0  # another organisation's list is its own
+
+
+# ---------------------------------------------------------------- through the API
+from .verifier_kit import add_admin, candidate, make_org, make_result, share, staff  # noqa: E402,F401
+
+
+def test_primary_registers_a_webhook_and_a_candidate_share_is_delivered(
+        api, app_module, make_org, add_admin, candidate, receiver):  # noqa: F811
+    from chalicelib.local.pump import drain
+
+    org = make_org()
+    other = make_org("college-south.ac.uk", "College of the South")
+    # Given the Primary User registers a webhook (admins may not)
+    admin_token, _ = add_admin(org)
+    assert api.post("/organisation/webhooks", {"url": receiver.url}, token=admin_token).status == 403
+    r = api.post("/organisation/webhooks", {"url": receiver.url}, token=org.token)
+    assert r.status == 201 and r.json["secret"].startswith("whsec_")
+    secret, webhook_id = r.json["secret"], r.json["webhook_id"]
+    assert "secret" not in api.get("/organisation/webhooks", token=org.token).json["webhooks"][0]
+    # When a candidate shares a result with the organisation
+    rid = make_result()
+    s = share(api, candidate, rid, org.org_id)
+    assert s.status == 201
+    drain(app_module)
+    # Then the receiver gets the signed event naming that share, and the list shows it delivered
+    [(headers, body)] = receiver.requests
+    assert json.loads(body)["data"]["share_id"] == s.json["share_id"]
+    assert webhooks.verify_signature(secret, headers["x-results-webhook-timestamp"], body,
+                                     headers["x-results-webhook-signature"],
+                                     now=int(headers["x-results-webhook-timestamp"]))
+    [listed] = api.get("/organisation/webhooks", token=org.token).json["webhooks"]
+    assert listed["deliveries_ok"] == 1 and listed["status"] == "active"
+    # And another organisation can neither see nor delete it
+    assert api.get("/organisation/webhooks", token=other.token).json["webhooks"] == []
+    assert api.delete(f"/organisation/webhooks/{webhook_id}", token=other.token).status == 404
+    assert api.delete(f"/organisation/webhooks/{webhook_id}", token=org.token).status == 204
+
+
+def test_webhook_input_is_checked(api, make_org):  # noqa: F811
+    org = make_org()
+    r = api.post("/organisation/webhooks", {"url": "http://crm.example.org/x"}, token=org.token)
+    assert r.status == 400 and r.json["fields"]["url"] == "must use https"
+    assert api.post("/organisation/webhooks", {"url": 5}, token=org.token).status == 400
+    assert api.post("/organisation/webhooks", {"url": "https://x.org", "events": []},
+                    token=org.token).status == 400
+    assert api.get("/organisation/webhooks").status == 401
