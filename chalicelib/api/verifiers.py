@@ -82,6 +82,19 @@ def set_password() -> Response:
     return no_content()
 
 
+PASSWORD_RESET = {"email": Field(str, check=check_email)}
+
+
+@bp.route("/verifiers/password-reset", methods=["POST"])
+def password_reset() -> Response:
+    from ..services import verifier_users
+
+    data = parse_body(bp.current_request, PASSWORD_RESET)
+    verifier_users.request_password_reset(data["email"])
+    return json_response({"status": "accepted", "message": "If the address belongs to an active "
+                          "user, we have sent a link to choose a new password."}, 202)
+
+
 @bp.route("/verifiers/login", methods=["POST"])
 def login() -> dict:
     from ..services import verifier_users

@@ -54,13 +54,13 @@ def email_changed_notice(to: str, name: str | None) -> Email:
     )
 
 
-def password_reset(to: str, name: str | None, token: str) -> Email:
+def password_reset(to: str, name: str | None, token: str, path: str = "/reset-password") -> Email:
     return _compose(
         to, "Reset your password", f"Dear {name or 'candidate'},",
         ["Someone asked to reset the password of your results account. The link works once "
          "and expires in 1 hour.",
          "If it was not you, ignore this email: your password stays as it is."],
-        ("Choose a new password", link("/reset-password", token=token)),
+        ("Choose a new password", link(path, token=token)),
     )
 
 

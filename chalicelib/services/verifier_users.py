@@ -75,6 +75,24 @@ def set_password(token: str, password: str) -> None:
     sec.end_sessions("verifier", user.user_id)
 
 
+RESETS_PER_HOUR = 3
+RESET_SECONDS = 3600
+
+
+def request_password_reset(email: str) -> None:
+    """Always the same reply (202); a reset link only to an active user's address. The link is a
+    single-use set-password token (1 hour): setting the password ends every session."""
+    key = norm_email(email)
+    sec.limit_rate("verifier-reset", key, limit=RESETS_PER_HOUR, window=3600, message=TOO_MANY)
+    claim = get_or_none(m.VerifierEmail, m.VEMAIL + key, "VEMAIL")
+    user = get_or_none(m.VerifierUser, m.VUSER + claim.user_id, "VUSER") if claim else None
+    if user is None or user.status != "active":
+        return
+    token = sec.issue_token("verifier_password", "verifier", user.user_id, RESET_SECONDS)
+    send(messages.password_reset(user.email, user.first_name, token, "/verifiers/set-password"),
+         "verifier_password_reset")
+
+
 # ---------------------------------------------------------------- me
 def me(actor: Actor) -> dict:
     return {**view(actor.user), "organisation": public(actor.org),

@@ -209,3 +209,31 @@ def test_digests_one_email_per_user_per_period_none_when_nothing_new(
         int(re.search(r"(\d+) new result", m.get_body(("plain",)).get_content()).group(1)) for m in weekly
     ]
     assert sum(told) == 3
+
+
+def test_a_verifier_resets_a_forgotten_password(api, outbox, make_org):
+    from .verifier_kit import login as vlogin
+
+    org = make_org()
+    # When the user asks for a reset link (and someone asks for an unknown address)
+    r = api.post("/verifiers/password-reset", {"email": org.email.upper()})
+    unknown = api.post("/verifiers/password-reset", {"email": "nobody@uni-north.ac.uk"})
+    assert r.status == unknown.status == 202 and r.json == unknown.json
+    [mail] = [mm for mm in outbox(org.email) if "Reset" in str(mm["Subject"])]
+    assert outbox("nobody@uni-north.ac.uk") == []
+    # Then the emailed token sets a new password once, and every session ends
+    token = token_in(mail)
+    r = api.post("/verifiers/set-password", {"token": token, "password": "a-fresh-new-one-9"})
+    assert r.status == 204
+    assert api.get("/verifiers/me", token=org.token).status == 401
+    assert vlogin(api, org.email, "a-fresh-new-one-9").status == 200
+    assert api.post("/verifiers/set-password", {"token": token, "password": "again-again-9"}).status == 400
+
+
+def test_verifier_reset_requests_are_limited_the_same_for_unknown_addresses(api, make_org):
+    org = make_org()
+    for email in (org.email, "nobody@uni-north.ac.uk"):
+        for _ in range(3):
+            assert api.post("/verifiers/password-reset", {"email": email}).status == 202
+        r = api.post("/verifiers/password-reset", {"email": email})
+        assert r.status == 429 and int(r.headers["retry-after"]) <= 3600
