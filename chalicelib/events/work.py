@@ -90,7 +90,7 @@ def run_job(job: dict, fx: dict[str, Any]) -> None:
     exam_date, _, exam_code = job["result_sk"].removeprefix(results.m.RESULT).partition("#")
     email_key = {"id_number": job["id_number"], "result_id": results.m.result_id(exam_code, exam_date),
                  "kind": job["kind"], "version": int(job["version"])}
-    fx["email"](key={"key": email_key, "batch_id": job["batch_id"]})
+    fx["email"](key={"key": email_key, "batch_id": job["batch_id"], "result_sk": job["result_sk"]})
 
 
 def handle(event: dict, context: Any) -> dict:

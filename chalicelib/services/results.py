@@ -180,7 +180,7 @@ class ResultsImporter:
         claims = {c.pk: c.owner for c in m.RefClaim.batch_get(
             [m.RefClaim.keys(c["reference_number"]) for _, c, _, _ in rows])}
 
-        writes: list[m.Item] = []
+        writes: list[m.Result | m.RefClaim] = []
         jobs: list[dict] = []
         for (n, c, pk, sk), entry_key in zip(rows, entry_keys):
             entry = entries.get(entry_key)
@@ -226,7 +226,8 @@ class ResultsImporter:
             else:
                 self.held += 1
         if writes:
-            with m.Item.batch_write() as writer:
+            with m.Result.batch_write() as writer:  # RefClaim items too: one table (not Item: its
+                # connection, made from its own schema without indexes, would be inherited)
                 for w in writes:
                     writer.save(w)
         send_jobs(jobs)  # after the writes: a job never points at a result not stored yet
@@ -364,7 +365,7 @@ def email_for_job(key: dict) -> dict:
     account = account_for(data["id_number"])
     if account is None:
         return {"sent": False}
-    r = load_released(data["id_number"], data["result_sk"], data["version"])
+    r = load_released(data["id_number"], key["result_sk"], data["version"])
     if r is None:
         return {"sent": False}
     exam = exams.get_exam(r.exam_code)
