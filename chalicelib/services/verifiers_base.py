@@ -98,6 +98,11 @@ def from_cursor(cursor: dict | None, **expected: str) -> dict | None:
     """A decoded cursor back to a start key; it must belong to the same listing."""
     if cursor is None:
         return None
+    # Exactly the keys DynamoDB gave back (the table's, plus the index's): a made-up start key
+    # is a 400 here, not a ValidationException (500) from DynamoDB.
+    names = {"pk", "sk"} | {n for e in expected for n in (e, e.replace("pk", "sk"))}
+    if set(cursor) != names or not all(isinstance(v, str) for v in cursor.values()):
+        raise ValidationError({"cursor": "is not a cursor of this list"})
     for name, value in expected.items():
         if cursor.get(name) != value:
             raise ValidationError({"cursor": "is not a cursor of this list"})
