@@ -1,11 +1,13 @@
 """Fuzz the running local stack from its own OpenAPI document (schemathesis + hypothesis).
 
-Real principals are set up through the API first (a staff session; a candidate registered from
-an uploaded entries file; an approved organisation's Primary User and an API key; a share of a
-released result), then every documented operation gets generated requests, valid and invalid,
-each sent with the credentials its path takes. Every response must not be a 5xx and must match
-the document (status code, content type, body schema). Failures are collected per operation
-and reported together; the number of requests sent is counted and must reach MIN_REQUESTS.
+Real principals are set up through the API first: a staff session; a candidate registered from
+an uploaded entries file, with a result released by an uploaded results file; an approved
+organisation's Primary User and an API key; the candidate's share of the result with it. Then
+every documented operation gets generated requests, valid and invalid (and, where the path names
+an id, some with an id the principals own), each sent with the credentials its path takes.
+Every response must not be a 5xx and must match the document (status code, content type, body
+schema). Failures are collected per operation and reported together; the number of requests
+sent is counted and must reach MIN_REQUESTS.
 """
 from __future__ import annotations
 
@@ -64,31 +66,43 @@ def wait_for(fetch: Any, done: Any, timeout: float = 30) -> Any:
         time.sleep(0.2)
 
 
-def set_up(stack: Stack, http: requests.Session) -> Principals:
-    from .test_verifier_flow import put_candidate_and_result
+def ok(r: requests.Response, status: int) -> Any:
+    assert r.status_code == status, (r.request.method, r.request.url, r.status_code, r.text)
+    return r.json() if r.content else None
 
+
+def upload(stack: Stack, http: requests.Session, staff_h: dict[str, str], kind: str, text: str) -> str:
+    """A batch file through POST /staff/batches and its presigned URL, processed completely."""
     base = stack.base_url
+    batch = ok(http.post(f"{base}/staff/batches", json={"kind": kind, "filename": f"fuzz-{kind}.csv"},
+                         headers=staff_h), 201)
+    put = requests.put(batch["upload_url"], data=text.encode(), headers={"Content-Type": "text/csv"},
+                       timeout=10)
+    assert put.status_code == 200
+    report = wait_for(lambda: ok(http.get(f"{base}/staff/batches/{batch['batch_id']}", headers=staff_h), 200),
+                      lambda b: b["status"] not in ("awaiting_upload", "processing"))
+    assert report["status"] == "completed", report
+    return str(batch["batch_id"])
 
-    def ok(r: requests.Response, status: int) -> Any:
-        assert r.status_code == status, (r.request.method, r.request.url, r.status_code, r.text)
-        return r.json() if r.content else None
+
+def set_up(stack: Stack, http: requests.Session) -> Principals:
+    base = stack.base_url
 
     # Staff
     staff = ok(http.post(f"{base}/staff/login", json={"email": stack.staff_email,
                                                        "password": stack.staff_password}), 200)["token"]
     staff_h = {"Authorization": f"Bearer {staff}"}
 
-    # A candidate: entries file through the presigned URL, register, log in
+    # A candidate: entries and results files through presigned URLs, register, log in
     id_number = "FUZ" + str(uuid.uuid4().int)[:6]
-    entries = ("id_number,secret_number,first_name,family_name,date_of_birth,centre_number,exam_code,"
-               f"exam_date,exam_format\r\n{id_number},0427,Zoë,Fuzz,2003-02-01,GB123,C1ADV,2026-06-10,computer\r\n")
-    batch = ok(http.post(f"{base}/staff/batches", json={"kind": "entries", "filename": "fuzz.csv"},
-                         headers=staff_h), 201)
-    assert requests.put(batch["upload_url"], data=entries.encode(), headers={"Content-Type": "text/csv"},
-                        timeout=10).status_code == 200
-    report = wait_for(lambda: ok(http.get(f"{base}/staff/batches/{batch['batch_id']}", headers=staff_h), 200),
-                      lambda b: b["status"] not in ("awaiting_upload", "processing"))
-    assert report["status"] == "completed", report
+    batch_id = upload(stack, http, staff_h, "entries", (
+        "id_number,secret_number,first_name,family_name,date_of_birth,centre_number,exam_code,exam_date,"
+        f"exam_format\r\n{id_number},0427,Zoë,Fuzz,2003-02-01,GB123,C1ADV,2026-06-10,computer\r\n"
+        f"{id_number},0427,Zoë,Fuzz,2003-02-01,GB123,B2FIRST,2026-07-01,paper\r\n"))
+    upload(stack, http, staff_h, "results", (
+        "id_number,exam_code,exam_date,reference_number,overall_score,grade,cefr_level,component:Reading,"
+        f"component:Writing,release_at\r\n{id_number},C1ADV,2026-06-10,SOR-FUZZ-{uuid.uuid4().hex[:8]},"
+        "185,C,C1,184,178,\r\n"))
     ok(http.post(f"{base}/candidates/register", json={
         "id_number": id_number, "secret_number": "0427", "email": f"{id_number.lower()}@example.org",
         "password": PASSWORD, "country": "GB", "first_language": "en", "accept_terms": True,
@@ -96,7 +110,9 @@ def set_up(stack: Stack, http: requests.Session) -> Principals:
     candidate = ok(http.post(f"{base}/candidates/login", json={"id_number": id_number, "password": PASSWORD}),
                    200)["token"]
     cand_h = {"Authorization": f"Bearer {candidate}"}
-    [pending] = ok(http.get(f"{base}/candidates/me/results", headers=cand_h), 200)["results"]
+    results = ok(http.get(f"{base}/candidates/me/results", headers=cand_h), 200)["results"]
+    [released] = [r for r in results if r["status"] == "released"]
+    [pending] = [r for r in results if r["status"] == "pending"]
 
     # A verifier Primary User: register, staff approve, password from the emailed link, log in
     domain = f"fuzz-{uuid.uuid4().hex[:8]}.ac.uk"
@@ -115,27 +131,22 @@ def set_up(stack: Stack, http: requests.Session) -> Principals:
     org_h = {"Authorization": f"Bearer {verifier}"}
     api_key = ok(http.post(f"{base}/organisation/api-keys", json={"name": "fuzz"}, headers=org_h), 201)["key"]
 
-    # Something to read: another candidate shares a released result (written as the results
-    # pipeline would), and the organisation makes a download of it
-    other = "SHR" + str(uuid.uuid4().int)[:6]
-    result_id = put_candidate_and_result(stack, other, f"SOR-FUZZ-{uuid.uuid4().hex[:8]}")
-    other_token = ok(http.post(f"{base}/candidates/login", json={"id_number": other, "password": PASSWORD}),
-                     200)["token"]
-    share_id = ok(http.post(f"{base}/candidates/me/shares", json={"result_id": result_id, "org_id": org_id},
-                            headers={"Authorization": f"Bearer {other_token}"}), 201)["share_id"]
+    # Something to read: the candidate shares the released result, the organisation downloads it
+    share_id = ok(http.post(f"{base}/candidates/me/shares", headers=cand_h,
+                            json={"result_id": released["result_id"], "org_id": org_id}), 201)["share_id"]
     download_id = ok(http.post(f"{base}/organisation/downloads",
                                json={"share_ids": [share_id], "format": "csv"}, headers=org_h),
                      201)["download_id"]
 
     known = {
-        "GET /candidates/me/results/{result_id}": {"result_id": pending["result_id"]},
+        "GET /candidates/me/results/{result_id}": {"result_id": released["result_id"]},
+        "GET /candidates/me/results/{result_id}/statement": {"result_id": released["result_id"]},
         "GET /organisation/shares/{share_id}": {"share_id": share_id},
         "GET /organisation/shares/{share_id}/statement": {"share_id": share_id},
         "GET /organisation/downloads/{download_id}": {"download_id": download_id},
-        "GET /staff/batches/{batch_id}": {"batch_id": batch["batch_id"]},
-        # another candidate's share: the fuzzing candidate must get a 404, never the share
-        "DELETE /candidates/me/shares/{share_id}": {"share_id": share_id},
+        "GET /staff/batches/{batch_id}": {"batch_id": batch_id},
     }
+    assert pending["overall_score"] is None
     return Principals(staff, candidate, verifier, api_key, known)
 
 
