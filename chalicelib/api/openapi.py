@@ -245,6 +245,7 @@ def _pdf(redirect: str) -> dict[str, Schema]:
 
 def _operations() -> list[tuple[str, str, Schema]]:
     """(method, path, operation) for every route of app.py's blueprints."""
+    from ..services import templates
     from . import candidates as cand
     from . import sharing, staff, staff_orgs, verifiers, webhooks
 
@@ -300,6 +301,9 @@ def _operations() -> list[tuple[str, str, Schema]]:
     result_id = {"name": "result_id", "in": "path", "required": True, "schema": {"type": "string"}}
     op("GET", "/candidates/me/results/{result_id}", "candidates", "One result", {"200": ok(_ref("Result"))},
        params=[result_id])
+    op("GET", "/candidates/me/results/{result_id}/statement", "candidates", "The Statement of Results PDF "
+       "of a released result: a redirect to a short-lived URL of it",
+       {"302": _pdf("302")["302"]}, params=[result_id])
 
     # candidate sharing
     op("GET", "/institutions", "sharing", "Approved organisations whose name matches",
@@ -324,6 +328,9 @@ def _operations() -> list[tuple[str, str, Schema]]:
        security=_PUBLIC, body=body_schema(verifiers.PERSON))
     op("POST", "/verifiers/set-password", "verifiers", "Set the password from the emailed token",
        _NO_CONTENT, security=_PUBLIC, body=body_schema(verifiers.SET_PASSWORD))
+    op("POST", "/verifiers/password-reset", "verifiers", "Ask for a link to choose a new password "
+       "(no enumeration)", {"202": _json(_ref("Accepted"), "Accepted, whatever the address")},
+       security=_PUBLIC, body=body_schema(verifiers.PASSWORD_RESET))
     op("POST", "/verifiers/login", "verifiers", "Log in", {"200": ok(_ref("Session"))}, security=_PUBLIC,
        body=body_schema(verifiers.LOGIN))
     op("GET", "/verifiers/me", "verifiers", "The user, the organisation and alert settings",
@@ -381,8 +388,8 @@ def _operations() -> list[tuple[str, str, Schema]]:
        {"200": ok(_list_of("templates", _ref("Template")))})
     op("POST", "/organisation/templates", "downloads", "Make a CSV template",
        {"201": _json(_ref("Template"), "Made")},
-       body=body_schema(verifiers.TEMPLATE,
-                        overrides={"fields": {"items": {"type": "string"}, "minItems": 1}}))
+       body=body_schema(verifiers.TEMPLATE, overrides={"fields": {
+           "items": {"type": "string", "enum": list(templates.FIELDS)}, "minItems": 1, "uniqueItems": True}}))
     op("DELETE", "/organisation/templates/{template_id}", "downloads", "Delete a CSV template", _NO_CONTENT,
        params=[{"name": "template_id", "in": "path", "required": True, "schema": {"type": "string"}}])
     op("POST", "/organisation/api-keys", "api keys", "Make an API key, shown once (Primary User only)",
