@@ -26,7 +26,8 @@ def results_file(drop):
     counter = iter(range(1, 1000))
 
     def _load(*rows: dict, name: str | None = None, data: bytes | None = None, **kw) -> None:
-        drop(f"incoming/results/{name or f'results-{next(counter)}.csv'}", data or csv_bytes(list(rows), **kw))
+        key = f"incoming/results/{name or f'results-{next(counter)}.csv'}"
+        drop(key, data or csv_bytes(list(rows), **kw))
 
     return _load
 
@@ -259,7 +260,8 @@ def test_bom_crlf_and_quoted_fields_are_read(api, entries, results_file, staff_t
     assert batch["rows_ok"] == 1, batch["errors"]
     from chalicelib.db import models as m
 
-    assert m.Result.get(*m.Result.keys("SIR094701", "2026-06-14", "B2FIRST")).reference_number == 'SOR,2026,"Q"-1'
+    stored = m.Result.get(*m.Result.keys("SIR094701", "2026-06-14", "B2FIRST"))
+    assert stored.reference_number == 'SOR,2026,"Q"-1'
 
 
 @pytest.mark.parametrize("data, words", [
