@@ -85,12 +85,16 @@ def run_job(job: dict, fx: dict[str, Any]) -> None:
     rendered = fx["render"](key={"key": key, "batch_id": job["batch_id"]})
     if rendered.get("skipped"):
         return  # no longer released at this version: a newer job carries the newer version
-    if results.account_for(job["id_number"]) is None:
+    account = results.account_for(job["id_number"])
+    if account is None:
         return  # not registered: the results are there when they register
     exam_date, _, exam_code = job["result_sk"].removeprefix(results.m.RESULT).partition("#")
     email_key = {"id_number": job["id_number"], "result_id": results.m.result_id(exam_code, exam_date),
                  "kind": job["kind"], "version": int(job["version"])}
-    fx["email"](key={"key": email_key, "batch_id": job["batch_id"], "result_sk": job["result_sk"]})
+    # The idempotency key is `key` alone; the rest is what the send needs, read once here (the
+    # render above has just checked that this version is the released one).
+    fx["email"](key={"key": email_key, "batch_id": job["batch_id"], "exam_code": exam_code,
+                     "to": account.email, "first_name": account.first_name})
 
 
 def handle(event: dict, context: Any) -> dict:

@@ -362,16 +362,10 @@ def email_for_job(key: dict) -> dict:
     from . import messages
 
     data = key["key"]
-    account = account_for(data["id_number"])
-    if account is None:
-        return {"sent": False}
-    r = load_released(data["id_number"], key["result_sk"], data["version"])
-    if r is None:
-        return {"sent": False}
-    exam = exams.get_exam(r.exam_code)
-    name = exam.name if exam else r.exam_code
+    exam = exams.get_exam(key["exam_code"])
+    name = exam.name if exam else key["exam_code"]
     build = messages.result_updated if data["kind"] == UPDATED else messages.results_released
-    message_id = mailer.send(build(account.email, account.first_name, name))
+    message_id = mailer.send(build(key["to"], key["first_name"], name))
     m.Batch(m.BATCH + key["batch_id"], "BATCH").update(actions=[m.Batch.emails_sent.add(1)])
     return {"sent": True, "message_id": message_id}
 
