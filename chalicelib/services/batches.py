@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import secrets
+import tempfile
 from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import unquote_plus
@@ -24,6 +25,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from .. import config, resources
 from ..adapters import clock, storage
+from ..adapters.aws import client
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
 from ..domain.errors import NotFound, ValidationError
@@ -35,6 +37,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 ERRORS_IN_RECORD = 100
 PROGRESS_EVERY = 500
 LEASE_MARGIN_S = 30
+REPORT_IN_MEMORY = 1024 * 1024
 
 
 class Busy(Exception):
@@ -233,7 +236,9 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
     _header, stream = rows(storage.stream_lines(bucket, key), imp.required)
     total = ok = failed = 0
     shown: list[m.RowError] = []
-    report = io.StringIO()
+    # The error report spills to disk past 1 MB: memory stays flat however many rows fail.
+    spool = tempfile.SpooledTemporaryFile(max_size=REPORT_IN_MEMORY)
+    report = io.TextIOWrapper(spool, encoding="utf-8", newline="")
     report_csv = csv.writer(report)
     report_csv.writerow(["row", "field", "message"])
 
@@ -275,8 +280,12 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
     settle(imp.flush())
     if failed:
         report_key = f"reports/{batch.batch_id}/errors.csv"
-        storage.put(config.settings().documents_bucket, report_key, report.getvalue().encode(), "text/csv")
+        report.flush()
+        spool.seek(0)
+        client("s3").upload_fileobj(spool, config.settings().documents_bucket, report_key,
+                                    ExtraArgs={"ContentType": "text/csv"})
         batch.update(actions=[m.Batch.error_report_key.set(report_key)])
+    report.close()
     progress()
     imp.finish(batch)
     status = "completed_with_errors" if failed else "completed"
