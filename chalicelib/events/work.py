@@ -36,6 +36,23 @@ IDEMPOTENCY_SECONDS = 14 * 24 * 3600  # longer than a message can live in the qu
 _effects: dict[str, Any] = {}
 
 
+def _candidate_reset(job: dict) -> None:
+    from ..services.candidates import send_password_reset
+
+    send_password_reset(job["id_number"], job["email_hash"])
+
+
+def _verifier_reset(job: dict) -> None:
+    from ..services.verifier_users import send_password_reset
+
+    send_password_reset(job["user_id"])
+
+
+# Account emails whose request must not reveal whether the account exists: the request path
+# queues a job whatever the account, and these send (or not) here.
+ACCOUNT_JOBS = {"password_reset": _candidate_reset, "verifier_password_reset": _verifier_reset}
+
+
 def effects() -> dict[str, Any]:
     """The idempotent side effects, built on first use and again when the DynamoDB client changes
     (tests switch moto contexts)."""
@@ -116,6 +133,9 @@ def handle(event: dict, context: Any) -> dict:
         body = json.loads(record.body)
         if body.get("kind") == "fanout":
             queue.send_many(config.WORK_QUEUE, body["jobs"])
+            return
+        if body.get("kind") in ACCOUNT_JOBS:
+            ACCOUNT_JOBS[body["kind"]](body)  # a failure is retried by SQS, then parked
             return
         try:
             run_job(body, fx)

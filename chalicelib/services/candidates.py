@@ -196,15 +196,34 @@ def change_password(principal: sec.Principal, current: str, new: str) -> None:
     _send(messages.password_changed(account.email, account.first_name), "password_changed")
 
 
+def _reset_email_hash(email: str) -> str:
+    return sec.keyed_hash("reset-email", email.strip().lower())
+
+
 def request_password_reset(id_raw: str, email: str) -> None:
-    """Always the same reply; an email only when ID and email match an account."""
+    """Always the same reply, after the same work: whatever the account, the request is counted
+    and one job is queued; the worker decides whether an email goes out. (Looking the account
+    up and sending here would make a known account's reply measurably slower.) The job holds a
+    keyed hash of the address, not the address."""
+    from .. import config
+    from ..adapters import queue
+
     id_number = normalise_id_number(id_raw)
     sec.limit_rate("reset", id_number, limit=RESETS_PER_HOUR, window=3600, message=TOO_MANY)
+    queue.send(config.WORK_QUEUE, {"kind": "password_reset", "id_number": id_number,
+                                   "email_hash": _reset_email_hash(email)})
+
+
+def send_password_reset(id_number: str, email_hash: str) -> bool:
+    """The worker's half: an email with a reset link when ID and email match an account."""
     account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
-    if account is None or account.email.strip().lower() != email.strip().lower():
-        return
+    if account is None or not sec.same(_reset_email_hash(account.email), email_hash):
+        return False
     token = sec.issue_token("password_reset", "candidate", id_number, RESET_SECONDS)
-    _send(messages.password_reset(account.email, account.first_name, token), "password_reset")
+    from ..adapters import email as mailer_
+
+    mailer_.send(messages.password_reset(account.email, account.first_name, token))
+    return True
 
 
 def confirm_password_reset(token: str, new_password: str) -> None:

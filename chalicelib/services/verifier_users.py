@@ -82,15 +82,26 @@ RESET_SECONDS = 3600
 def request_password_reset(email: str) -> None:
     """Always the same reply (202); a reset link only to an active user's address. The link is a
     single-use set-password token (1 hour): setting the password ends every session."""
+    from ..adapters import queue
+
     key = norm_email(email)
     sec.limit_rate("verifier-reset", key, limit=RESETS_PER_HOUR, window=3600, message=TOO_MANY)
     claim = get_or_none(m.VerifierEmail, m.VEMAIL + key, "VEMAIL")
-    user = get_or_none(m.VerifierUser, m.VUSER + claim.user_id, "VUSER") if claim else None
+    # The same work whatever the address: one job, empty when nobody has it (the worker decides).
+    queue.send(config.WORK_QUEUE, {"kind": "verifier_password_reset",
+                                   "user_id": claim.user_id if claim else ""})
+
+
+def send_password_reset(user_id: str) -> bool:
+    """The worker's half: a reset link to an active user."""
+    user = get_or_none(m.VerifierUser, m.VUSER + user_id, "VUSER") if user_id else None
     if user is None or user.status != "active":
-        return
+        return False
     token = sec.issue_token("verifier_password", "verifier", user.user_id, RESET_SECONDS)
-    send(messages.password_reset(user.email, user.first_name, token, "/verifiers/set-password"),
-         "verifier_password_reset")
+    from ..adapters import email as mailer
+
+    mailer.send(messages.password_reset(user.email, user.first_name, token, "/verifiers/set-password"))
+    return True
 
 
 # ---------------------------------------------------------------- me

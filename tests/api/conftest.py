@@ -107,13 +107,17 @@ def entries(drop):
 
 @pytest.fixture
 def outbox(app_module):
-    """Emails SES accepted, as parsed MIME messages."""
+    """Emails SES accepted, as parsed MIME messages, once the event pump has delivered what
+    was queued (some emails are sent by the worker: password resets, results)."""
     from email import message_from_bytes, policy
 
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
+    from chalicelib.local.pump import drain
+
     def _mails(to: str | None = None) -> list:
+        drain(app_module)
         backend = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"]
         mails = [message_from_bytes(msg.raw_data.encode() if isinstance(msg.raw_data, str) else msg.raw_data,
                                     policy=policy.default) for msg in backend.sent_messages

@@ -290,3 +290,30 @@ def test_another_candidates_result_is_not_found(api, entries, candidate):
     entries(entry_row(id_number="ABC000001", secret="1234", exam_code="C2PRO"), name="other.csv")
     assert api.get("/candidates/me/results/C2PRO-20260614", token=candidate).status == 404
     assert api.get("/candidates/me/results/nonsense", token=candidate).status == 404
+
+
+def test_a_reset_request_does_the_same_work_whatever_the_account(api, candidate, monkeypatch):
+    """The timing class, tested without timing: the AWS calls made while answering are the same
+    for a matching account, a wrong email and an unknown ID (the email goes out later, from the
+    worker)."""
+    import collections
+
+    import botocore.client
+
+    calls: collections.Counter = collections.Counter()
+    real_call = botocore.client.BaseClient._make_api_call
+
+    def counting(self, op, params):  # type: ignore[no-untyped-def]
+        calls[(self.meta.service_model.service_name, op)] += 1
+        return real_call(self, op, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    api.post("/candidates/password-reset", {"id_number": "WRM000001", "email": "w@example.org"})  # warm-up:
+    seen = []  # the queue URL is looked up once per process
+    for id_number, email in (("SIR094701", "zoe@example.org"), ("SIR094701", "other@example.org"),
+                             ("QQQ111111", "zoe@example.org")):
+        calls.clear()
+        assert api.post("/candidates/password-reset", {"id_number": id_number, "email": email}).status == 202
+        seen.append(dict(calls))
+    assert seen[0] == seen[1] == seen[2]
+    assert ("ses", "SendRawEmail") not in seen[0]
