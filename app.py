@@ -33,7 +33,7 @@ def on_upload(event):  # type: ignore[no-untyped-def]
 
 
 # SQS "work": one job per candidate (statement PDF + email), idempotent; partial failures reported.
-@app.on_sqs_message(queue=config.WORK_QUEUE, batch_size=10)
+@app.on_sqs_message(queue=config.WORK_QUEUE, batch_size=10, maximum_concurrency=config.WORK_MAX_CONCURRENCY)
 def on_work(event):  # type: ignore[no-untyped-def]
     from chalicelib.events.work import handle
 

@@ -23,6 +23,10 @@ DOCUMENTS_BUCKET = os.environ.get("DOCUMENTS_BUCKET", f"exam-results-{STAGE}-doc
 UPLOADS_QUEUE = os.environ.get("UPLOADS_QUEUE", f"exam-results-{STAGE}-uploads")
 WORK_QUEUE = os.environ.get("WORK_QUEUE", f"exam-results-{STAGE}-work")
 WEBHOOK_QUEUE = os.environ.get("WEBHOOK_QUEUE", f"exam-results-{STAGE}-webhooks")
+# How many workers may send statements and emails at once (SQS event source's maximum
+# concurrency, 2 to 1000): sized to the account's SES sending rate, so that a release cannot
+# outrun it, nor take the Lambda concurrency the API needs. A worker sends ~10 emails a second.
+WORK_MAX_CONCURRENCY = int(os.environ.get("WORK_MAX_CONCURRENCY", "5"))
 
 
 @dataclass(frozen=True)

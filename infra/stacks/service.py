@@ -63,6 +63,12 @@ class StageSettings:
     api_gateway_stage: str = "api"
 
 
+def _config() -> Any:
+    from chalicelib import config
+
+    return config
+
+
 def _timeout_of(function_settings: dict[str, Any]) -> int:
     return int(function_settings.get("lambda_timeout", DEFAULT_TIMEOUT_S))
 
@@ -285,6 +291,9 @@ class ExamResultsStack(cdk.Stack):
             "POWERTOOLS_METRICS_NAMESPACE": "ExamResults",
             "POWERTOOLS_TRACE_DISABLED": "true",
             "LOG_LEVEL": "INFO",
+            # Read when `chalice package` imports app.py (the work queue's event source): set it
+            # in the environment of `make infra` / `make deploy` to match the SES sending rate.
+            "WORK_MAX_CONCURRENCY": str(_config().WORK_MAX_CONCURRENCY),
         }
         stage_config = {
             "api_gateway_stage": settings.api_gateway_stage,

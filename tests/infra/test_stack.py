@@ -155,6 +155,13 @@ def test_every_sqs_handler_reports_batch_item_failures(resources_json, chalice_a
         assert props.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], f"{fn_id}.{event_name}"
 
 
+def test_the_work_queue_cannot_outrun_the_ses_sending_rate(resources_json):
+    from chalicelib import config
+
+    [props] = [p for _, _, p in sqs_events(resources_json) if queue_name_of(p) == config.WORK_QUEUE]
+    assert props["ScalingConfig"]["MaximumConcurrency"] == config.WORK_MAX_CONCURRENCY >= 2
+
+
 def test_queues_outlast_their_consumers_timeouts(resources_json):
     # Lambda refuses an SQS source whose visibility timeout is shorter than the function's timeout;
     # AWS advises six times it so that retries of a throttled batch do not double-deliver.
