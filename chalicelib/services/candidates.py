@@ -117,17 +117,9 @@ def verify_email(token: str) -> dict:
 # ---------------------------------------------------------------- sessions
 def login(id_raw: str, password: str) -> dict:
     id_number = normalise_id_number(id_raw)
-    sec.ensure_not_locked("login", id_number, TOO_MANY)
     account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
-    if account is None:
-        passwords.burn_verify_time(password)  # the same cost as a real check
-        ok = False
-    else:
-        ok = passwords.verify_password(account.password_hash, password)
-    if not ok:
-        sec.record_failure("login", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
-                           lockout=LOCKOUT_SECONDS)
-        raise Unauthenticated(BAD_LOGIN)
+    sec.check_password("login", id_number, account.password_hash if account else None, password,
+                       Unauthenticated(BAD_LOGIN))
     assert account is not None
     if passwords.needs_rehash(account.password_hash):
         account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(password))])
@@ -180,11 +172,8 @@ def update_profile(id_number: str, data: dict) -> dict:
 
 
 def _check_current_password(account: m.CandidateAccount, password: str) -> None:
-    sec.ensure_not_locked("login", account.id_number, TOO_MANY)
-    if not passwords.verify_password(account.password_hash, password):
-        sec.record_failure("login", account.id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
-                           lockout=LOCKOUT_SECONDS)
-        raise ValidationError({"current_password": "is not the current password"})
+    sec.check_password("login", account.id_number, account.password_hash, password,
+                       ValidationError({"current_password": "is not the current password"}))
 
 
 def change_password(principal: sec.Principal, current: str, new: str) -> None:

@@ -170,6 +170,30 @@ def record_failure(scope: str, key: str, *, limit: int, window: int, lockout: in
         lock(scope, key, lockout)
 
 
+LOGIN_LIMIT = 5
+LOGIN_WINDOW = 15 * 60
+LOGIN_LOCKOUT = 15 * 60
+TOO_MANY = "Too many attempts. Try again later."
+
+
+def check_password(scope: str, key: str, stored_hash: str | None, password: str, wrong: Exception) -> None:
+    """The one way a password is checked, for every audience. Lock-out first (5 failures in 15
+    minutes lock the key for 15 minutes); an unknown account (`stored_hash` None) still costs one
+    full argon2 verification, so that neither the reply nor its timing tells it apart; a failure
+    is counted and raises `wrong`, the same for both."""
+    from ..domain import passwords
+
+    ensure_not_locked(scope, key, TOO_MANY)
+    if stored_hash is None:
+        passwords.burn_verify_time(password)
+        ok = False
+    else:
+        ok = passwords.verify_password(stored_hash, password)
+    if not ok:
+        record_failure(scope, key, limit=LOGIN_LIMIT, window=LOGIN_WINDOW, lockout=LOGIN_LOCKOUT)
+        raise wrong
+
+
 def limit_rate(scope: str, key: str, *, limit: int, window: int, message: str) -> None:
     """At most `limit` events per fixed `window` seconds, then 429 until the window ends."""
     count, left = count_hit(scope, key, window)

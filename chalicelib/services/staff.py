@@ -24,14 +24,7 @@ def ensure_staff_account(email: str, password: str) -> None:
 
 def login(email: str, password: str) -> dict:
     key = email.strip().lower()
-    sec.ensure_not_locked("staff-login", key, "Too many attempts. Try again later.")
     user = get_or_none(m.StaffUser, m.STAFF + key, "STAFF")
-    if user is None:
-        passwords.burn_verify_time(password)
-        ok = False
-    else:
-        ok = passwords.verify_password(user.password_hash, password)
-    if not ok:
-        sec.record_failure("staff-login", key, limit=5, window=900, lockout=900)
-        raise Unauthenticated(BAD_LOGIN)
+    sec.check_password("staff-login", key, user.password_hash if user else None, password,
+                       Unauthenticated(BAD_LOGIN))
     return sec.create_session("staff", key, hours=8)

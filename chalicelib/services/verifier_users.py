@@ -21,11 +21,8 @@ from . import security as sec
 from .organisations import SET_PASSWORD_SECONDS, approved_org_for_email, public
 from .verifiers_base import Actor, in_domain, norm_email, random_id, send, sortable_id
 
-LOCKOUT_LIMIT = 5
-LOCKOUT_WINDOW = 15 * 60
-LOCKOUT_SECONDS = 15 * 60
 BAD_LOGIN = "The email or password is not correct."
-TOO_MANY = "Too many attempts. Try again later."
+TOO_MANY = sec.TOO_MANY
 FREQUENCIES = ("off", "immediate", "daily", "weekly")
 JOINS_PER_HOUR = 5
 
@@ -39,18 +36,11 @@ def view(user: m.VerifierUser) -> dict:
 # ---------------------------------------------------------------- sessions
 def login(email: str, password: str) -> dict:
     key = norm_email(email)
-    sec.ensure_not_locked("verifier-login", key, TOO_MANY)
     claim = get_or_none(m.VerifierEmail, m.VEMAIL + key, "VEMAIL")
     user = get_or_none(m.VerifierUser, m.VUSER + claim.user_id, "VUSER") if claim else None
-    if user is None or not user.password_hash or user.status != "active":
-        passwords.burn_verify_time(password)  # the same cost as a real check
-        ok = False
-    else:
-        ok = passwords.verify_password(user.password_hash, password)
-    if not ok:
-        sec.record_failure("verifier-login", key, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
-                           lockout=LOCKOUT_SECONDS)
-        raise Unauthenticated(BAD_LOGIN)
+    usable = user is not None and user.status == "active" and user.password_hash
+    sec.check_password("verifier-login", key, user.password_hash if usable and user else None, password,
+                       Unauthenticated(BAD_LOGIN))
     assert user is not None and user.password_hash
     if passwords.needs_rehash(user.password_hash):
         user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password))])

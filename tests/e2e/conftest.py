@@ -164,3 +164,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
     finally:
         running.stop()
+
+
+def wait_for(fetch: Any, done: Any, timeout: float = 30) -> Any:
+    """Call `fetch` until `done(value)` or the timeout; returns the last value (assert on it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)

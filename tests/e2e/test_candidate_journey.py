@@ -3,13 +3,10 @@ file through a presigned URL; the candidate registers, verifies the email from t
 logs in, sees the entry pending, resets the password."""
 from __future__ import annotations
 
-import time
-from typing import Any
-
 import pytest
 import requests
 
-from .conftest import Stack
+from .conftest import Stack, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -20,14 +17,6 @@ ENTRIES = (
     "KLM123457,1111,Bad,Row,2003-02-01,GB123,NOPE,2026-06-10,computer\r\n"
 ).encode()
 
-
-def wait_for(fetch: Any, done: Any, timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if done(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 def test_register_verify_login_pending_reset(stack: Stack) -> None:

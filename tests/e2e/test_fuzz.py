@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from .conftest import Stack
+from .conftest import Stack, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -56,14 +56,6 @@ class Principals:
             token = self.candidate
         return {"Authorization": f"Bearer {token}"}
 
-
-def wait_for(fetch: Any, done: Any, timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if done(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 def ok(r: requests.Response, status: int) -> Any:

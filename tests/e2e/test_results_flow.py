@@ -6,12 +6,11 @@ from __future__ import annotations
 import io
 import re
 import time
-from typing import Any
 
 import pytest
 import requests
 
-from .conftest import Stack
+from .conftest import Stack, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -26,14 +25,6 @@ RESULTS = ("\ufeffid_number,exam_code,exam_date,reference_number,overall_score,g
            "RSF200002,B2FIRST,2026-06-14,SOR-E2E-000002,150,Level B1,B1,150,149,151,150,152\r\n"
            "RSF299999,B2FIRST,2026-06-14,SOR-E2E-000003,176,B,B2,175,170,168,180,185\r\n").encode()
 
-
-def wait_for(fetch: Any, done: Any, timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if done(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 def upload(http: requests.Session, base: str, auth: dict, kind: str, data: bytes) -> dict:
