@@ -214,7 +214,7 @@ class Result(Item):
     view needs this one item.
 
     gsi1: REF#<reference_number> / RESULT, the verifier's look-up by reference number.
-    gsi2 (sparse, only while held): HELD / <release_at ISO>#<pk>#<sk>, what the scheduled
+    gsi2 (sparse, only while held): HELD#<shard> / <release_at ISO>#<pk>#<sk>, what the scheduled
     release reads; the attributes are removed when the result is released.
     """
 
@@ -480,6 +480,16 @@ class Webhook(Item):
 # ---------------------------------------------------------------- reference numbers
 HELD = "HELD"
 RELEASING = "RELEASING"
+# Held results are spread over this many index partitions (HELD#0..HELD#7), chosen by a stable
+# hash of the candidate key: one partition key takes ~1,000 writes a second, and a big held
+# release writes every one of its rows to the index twice (held, then released).
+HELD_SHARDS = 8
+
+
+def held_key(pk: str, marker: str = HELD) -> str:
+    import zlib
+
+    return f"{marker}#{zlib.crc32(pk.encode()) % HELD_SHARDS}"
 
 
 class RefClaim(Item):

@@ -359,7 +359,7 @@ class ResultsImporter:
             if c[name] is not None:
                 item[name] = {"S": c[name]}
         if held:
-            item["gsi2pk"], item["gsi2sk"] = {"S": m.HELD}, {"S": f"{c['release_at']}#{pk}#{sk}"}
+            item["gsi2pk"], item["gsi2sk"] = {"S": m.held_key(pk)}, {"S": f"{c['release_at']}#{pk}#{sk}"}
         else:
             item["released_at"] = {"S": released_at or self.now}
         return item, held
@@ -372,10 +372,11 @@ def release_due(time_left_ms: Callable[[], int] = lambda: 900_000) -> int:
     a run that dies in between leaves it for the next run to send again (idempotent jobs)."""
     R = m.Result
     released = 0
-    for marker in (m.RELEASING, m.HELD):
+    shards = [(marker, shard) for marker in (m.RELEASING, m.HELD) for shard in range(m.HELD_SHARDS)]
+    for marker, shard in shards:
         bound = f"{clock.iso()}#~"
         while time_left_ms() > 30_000:
-            page = list(R.held.query(marker, R.gsi2sk <= bound, limit=RELEASE_PAGE))
+            page = list(R.held.query(f"{marker}#{shard}", R.gsi2sk <= bound, limit=RELEASE_PAGE))
             if not page:
                 break
             ready: list[m.Result] = []
@@ -384,7 +385,7 @@ def release_due(time_left_ms: Callable[[], int] = lambda: 900_000) -> int:
                     now = clock.iso()
                     try:
                         r.update(actions=[R.status.set("released"), R.released_at.set(now),
-                                          R.gsi2pk.set(m.RELEASING)],
+                                          R.gsi2pk.set(m.held_key(r.pk, m.RELEASING))],
                                  condition=(R.status == "held") & (R.version == r.version))
                     except Exception as err:
                         if not condition_failed(err):

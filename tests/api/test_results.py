@@ -306,3 +306,23 @@ def test_a_job_that_keeps_failing_is_counted_as_failed(api, app_module, entries,
     dlq = queue.queue_url(resources.dlq_name(config.WORK_QUEUE))
     [parked] = client("sqs").receive_message(QueueUrl=dlq, MaxNumberOfMessages=10)["Messages"]
     assert json.loads(parked["Body"])["id_number"] == "SIR094701"
+
+
+def test_a_large_held_release_is_spread_over_the_index_shards_and_released_whole(
+        app_module, entries, results_file, _clock):
+    from chalicelib.db import models as m
+    from chalicelib.local.pump import run_schedules
+
+    # Given 40 held results (their index keys spread over every shard)
+    ids = [f"HLD{n:06d}" for n in range(40)]
+    entries(*[entry_row(id_number=i) for i in ids], name="held-entries.csv")
+    results_file(*[result_row(id_number=i, ref=f"SOR-HELD-{n:05d}", release_at=_future(_clock, hours=1))
+                   for n, i in enumerate(ids)])
+    shards = {m.Result.get(*m.Result.keys(i, "2026-06-14", "B2FIRST")).gsi2pk for i in ids}
+    assert shards == {f"HELD#{s}" for s in range(m.HELD_SHARDS)}
+    # When the time comes, Then one scheduled run releases every one of them
+    _clock.advance(3601)
+    run_schedules(app_module)
+    released = [m.Result.get(*m.Result.keys(i, "2026-06-14", "B2FIRST")) for i in ids]
+    assert {r.status for r in released} == {"released"}
+    assert {r.gsi2pk for r in released} == {None}
