@@ -6,7 +6,6 @@ from datetime import date
 from pynamodb.exceptions import PutError
 
 from ..adapters import clock
-from ..adapters import email as mailer
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
 from ..domain import exams, passwords
@@ -18,7 +17,6 @@ from ..domain.errors import (
     ValidationError,
 )
 from ..domain.ids import check_secret_number, normalise_id_number
-from ..observability import logger
 from . import messages
 from . import security as sec
 
@@ -44,14 +42,6 @@ def _password_or_error(password: str, id_number: str, field: str = "password") -
 def _entries(id_number: str) -> list[m.Entry]:
     pk = m.CAND + id_number
     return list(m.Entry.query(pk, m.Entry.sk.startswith(m.ENTRY)))
-
-
-def _send(mail: mailer.Email, what: str) -> None:
-    """Send now; a failure is logged (without the address) and not shown to the user."""
-    try:
-        mailer.send(mail)
-    except Exception:  # noqa: BLE001 - an email must not break the request that caused it
-        logger().exception("email not sent", extra={"email_kind": what})
 
 
 # ---------------------------------------------------------------- register
@@ -93,7 +83,7 @@ def register(data: dict) -> dict:
 def _send_verification(account: m.CandidateAccount) -> None:
     token = sec.issue_token("verify_email", "candidate", account.id_number, VERIFY_SECONDS,
                             data={"email": account.email})
-    _send(messages.verify_email(account.email, account.first_name, token), "verify_email")
+    messages.send_quietly(messages.verify_email(account.email, account.first_name, token), "verify_email")
 
 
 def resend_verification(id_number: str) -> None:
@@ -167,7 +157,7 @@ def update_profile(id_number: str, data: dict) -> dict:
         account.update(actions=actions)
     if changing_email:
         _send_verification(account)
-        _send(messages.email_changed_notice(old_email, account.first_name), "email_changed")
+        messages.send_quietly(messages.email_changed_notice(old_email, account.first_name), "email_changed")
     return profile(account)
 
 
@@ -182,7 +172,7 @@ def change_password(principal: sec.Principal, current: str, new: str) -> None:
     _password_or_error(new, account.id_number, "new_password")
     account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(new))])
     sec.end_sessions("candidate", account.id_number, keep=principal.session_key)
-    _send(messages.password_changed(account.email, account.first_name), "password_changed")
+    messages.send_quietly(messages.password_changed(account.email, account.first_name), "password_changed")
 
 
 def _reset_email_hash(email: str) -> str:
@@ -209,9 +199,9 @@ def send_password_reset(id_number: str, email_hash: str) -> bool:
     if account is None or not sec.same(_reset_email_hash(account.email), email_hash):
         return False
     token = sec.issue_token("password_reset", "candidate", id_number, RESET_SECONDS)
-    from ..adapters import email as mailer_
+    from ..adapters import email as mailer
 
-    mailer_.send(messages.password_reset(account.email, account.first_name, token))
+    mailer.send(messages.password_reset(account.email, account.first_name, token))
     return True
 
 

@@ -14,7 +14,8 @@ from ..adapters import clock
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
 from . import messages
-from .verifiers_base import iso_us, send
+from .messages import send_quietly
+from .verifiers_base import iso_us
 
 PERIOD_SECONDS = {"daily": 86400, "weekly": 7 * 86400}
 
@@ -55,7 +56,7 @@ def run(frequency: str) -> int:
         org = orgs[user.org_id]
         if org is None or org.status != "approved":
             continue
-        send(messages.shares_alert(user.email, user.first_name, org.name, count, frequency), "digest")
+        send_quietly(messages.shares_alert(user.email, user.first_name, org.name, count, frequency), "digest")
         sent += 1
     return sent
 

@@ -155,3 +155,15 @@ def result_updated(to: str, name: str | None, exam_name: str) -> Email:
          "Log in to see the result and to download your new Statement of Results."],
         ("Log in to see your result", link("/login")),
     )
+
+
+def send_quietly(mail: Email, what: str) -> None:
+    """Send now; a failure is logged (by kind, without the address) and not shown to the user:
+    an email must not break the request that caused it."""
+    from ..adapters import email as mailer
+    from ..observability import logger
+
+    try:
+        mailer.send(mail)
+    except Exception:  # noqa: BLE001
+        logger().exception("email not sent", extra={"email_kind": what})

@@ -20,6 +20,7 @@ from ..db.repo import condition_failed, get_or_none
 from ..domain.errors import Conflict, NotFound, ValidationError
 from . import messages
 from . import security as sec
+from .messages import send_quietly
 from .verifiers_base import (
     email_domain,
     fold,
@@ -27,7 +28,6 @@ from .verifiers_base import (
     in_domain,
     norm_email,
     random_id,
-    send,
     to_cursor,
     website_domain,
     words,
@@ -102,7 +102,7 @@ def register(data: dict) -> dict:
         if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
             raise Conflict(ALREADY_REGISTERED) from None
         raise Conflict("This email address already has an account. Log in instead.") from None
-    send(messages.org_registered(email, user.first_name, org.name), "org_registered")
+    send_quietly(messages.org_registered(email, user.first_name, org.name), "org_registered")
     return {"org_id": org_id, "status": "pending"}
 
 
@@ -160,7 +160,7 @@ def approve(org_id: str) -> dict:
     user.update(actions=[m.VerifierUser.status.set("invited")])
     index_institution(org)
     token = sec.issue_token("verifier_password", "verifier", user.user_id, SET_PASSWORD_SECONDS)
-    send(messages.org_approved(user.email, user.first_name, org.name, token), "org_approved")
+    send_quietly(messages.org_approved(user.email, user.first_name, org.name, token), "org_approved")
     return staff_view(org)
 
 
@@ -173,7 +173,7 @@ def reject(org_id: str, reason: str) -> dict:
         batch.delete(m.OrgDomain(m.ORG_DOMAIN + org.domain, "ORGDOMAIN"))
         batch.delete(m.VerifierEmail(m.VEMAIL + norm_email(user.email), "VEMAIL"))
         batch.delete(user)
-    send(messages.org_rejected(user.email, user.first_name, org.name, reason.strip()), "org_rejected")
+    send_quietly(messages.org_rejected(user.email, user.first_name, org.name, reason.strip()), "org_rejected")
     return staff_view(org)
 
 

@@ -24,7 +24,8 @@ from ..domain.ids import check_reference_number
 from ..observability import logger
 from . import audit, messages
 from . import security as sec
-from .verifiers_base import Actor, fold, from_cursor, iso_us, send, to_cursor
+from .messages import send_quietly
+from .verifiers_base import Actor, fold, from_cursor, iso_us, to_cursor
 
 Q_PAGE = 100
 Q_MAX_READ = 1000
@@ -142,7 +143,7 @@ def _alert_immediately(org: m.Organisation) -> None:
 
     for user in org_users(org.org_id):
         if user.frequency == "immediate" and user.status == "active":
-            send(messages.shares_alert(user.email, user.first_name, org.name, 1), "shares_alert")
+            send_quietly(messages.shares_alert(user.email, user.first_name, org.name, 1), "shares_alert")
 
 
 def candidate_shares(id_number: str, limit: int, cursor: dict | None) -> dict:

@@ -18,8 +18,9 @@ from ..domain import passwords
 from ..domain.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationError
 from . import messages
 from . import security as sec
+from .messages import send_quietly
 from .organisations import SET_PASSWORD_SECONDS, approved_org_for_email, public
-from .verifiers_base import Actor, in_domain, norm_email, random_id, send, sortable_id
+from .verifiers_base import Actor, in_domain, norm_email, random_id, sortable_id
 
 BAD_LOGIN = "The email or password is not correct."
 TOO_MANY = sec.TOO_MANY
@@ -144,7 +145,7 @@ def _new_user(org: m.Organisation, data: dict, role: str) -> m.VerifierUser:
             raise Conflict("This email address already has an account.") from None
         raise
     token = sec.issue_token("verifier_password", "verifier", user_id, SET_PASSWORD_SECONDS)
-    send(messages.verifier_invited(email, user.first_name, org.name, token), "verifier_invited")
+    send_quietly(messages.verifier_invited(email, user.first_name, org.name, token), "verifier_invited")
     return user
 
 
@@ -197,7 +198,7 @@ def request_join(data: dict) -> None:
     if primary is not None:
         requester = f"{data['first_name'].strip()} {data['family_name'].strip()}"
         mail = messages.join_requested(primary.email, primary.first_name, requester, org.name)
-        send(mail, "join_requested")
+        send_quietly(mail, "join_requested")
 
 
 def _join_view(r: m.JoinRequest) -> dict:
@@ -230,4 +231,4 @@ def approve_join(actor: Actor, request_id: str) -> dict:
 def decline_join(actor: Actor, request_id: str) -> None:
     item = _join_request(actor, request_id)
     item.delete()
-    send(messages.join_declined(item.email, item.first_name, actor.org.name), "join_declined")
+    send_quietly(messages.join_declined(item.email, item.first_name, actor.org.name), "join_declined")

@@ -1,5 +1,5 @@
 """Helpers shared by the verifier services: ids, text normalisation, domains, cursors, the
-calling organisation user (`Actor`), and sending an email without failing the request."""
+calling organisation user (`Actor`)."""
 from __future__ import annotations
 
 import re
@@ -10,11 +10,9 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from ..adapters import clock
-from ..adapters import email as mailer
 from ..db import models as m
 from ..db.repo import get_or_none
 from ..domain.errors import Forbidden, Unauthenticated, ValidationError
-from ..observability import logger
 from . import security as sec
 
 
@@ -146,11 +144,3 @@ def actor(principal: sec.Principal) -> Actor:
     if org is None or org.status != "approved":
         raise Unauthenticated("The session has ended. Log in again.")
     return Actor(user, org, principal.session_key)
-
-
-def send(mail: mailer.Email, what: str) -> None:
-    """Send now; a failure is logged (without the address) and not shown to the user."""
-    try:
-        mailer.send(mail)
-    except Exception:  # noqa: BLE001 - an email must not break the request that caused it
-        logger().exception("email not sent", extra={"email_kind": what})
