@@ -151,9 +151,11 @@ class Token(Item):
 
 
 class Counter(Item):
-    """Rate limiting: pk RL#<scope>#<key>[#<window>], sk RL."""
+    """Rate limiting: pk RL#<scope>#<hashed key>, sk RL. A window opens at the key's first
+    event (`window_start`), not at a clock boundary."""
 
     hits = NumberAttribute(default=0)
+    window_start = NumberAttribute(null=True)
     locked_until = NumberAttribute(null=True)
     ttl = NumberAttribute(null=True)  # epoch seconds; the table's TTL attribute
 

@@ -14,7 +14,7 @@ import math
 import secrets
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DeleteError
+from pynamodb.exceptions import DeleteError, UpdateError
 
 from .. import config
 from ..adapters import clock
@@ -127,19 +127,22 @@ def consume_token(token: str, purpose: str) -> m.Token | None:
 
 
 # ---------------------------------------------------------------- rate limits
-def _window_key(scope: str, key: str, window: int, now: float) -> tuple[str, int]:
-    start = int(now // window) * window
-    return f"{m.RATE}{scope}#{keyed_hash('rate', key)}#{start}", start
-
-
 def count_hit(scope: str, key: str, window: int) -> tuple[int, int]:
-    """Count one event in a fixed window; returns (count so far, seconds until the window ends).
-    Keys are hashed: an ID number or email never appears in a key."""
+    """Count one event; returns (events in the window so far, seconds until the window ends).
+    The window opens at the key's first event: windows aligned to the clock would let 2 x
+    (limit - 1) guesses through around each boundary. Keys are hashed: an ID number or email
+    never appears in a key."""
     now = clock.now()
-    pk, start = _window_key(scope, key, window, now)
-    item = m.Counter(pk, "RL")
-    item.update(actions=[m.Counter.hits.add(1), m.Counter.ttl.set(start + window + 60)])
-    return int(item.hits), math.ceil(start + window - now)
+    item = m.Counter(f"{m.RATE}{scope}#{keyed_hash('rate', key)}", "RL")
+    try:
+        item.update(actions=[m.Counter.hits.add(1)], condition=m.Counter.window_start > now - window)
+    except UpdateError as err:
+        if not condition_failed(err):
+            raise
+        # No window open for this key (none yet, or the last one is over): open one.
+        item = m.Counter(item.pk, "RL", hits=1, window_start=now, ttl=int(now + window + 60))
+        item.save()
+    return int(item.hits), math.ceil(float(item.window_start or now) + window - now)
 
 
 def locked_for(scope: str, key: str) -> int:

@@ -309,11 +309,27 @@ def test_a_reset_request_does_the_same_work_whatever_the_account(api, candidate,
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
     api.post("/candidates/password-reset", {"id_number": "WRM000001", "email": "w@example.org"})  # warm-up:
-    seen = []  # the queue URL is looked up once per process
-    for id_number, email in (("SIR094701", "zoe@example.org"), ("SIR094701", "other@example.org"),
-                             ("QQQ111111", "zoe@example.org")):
+    seen = {}  # the queue URL is looked up once per process
+    # (a key's first request opens its rate-limit window, one write more: compare first with
+    # first and second with second)
+    for label, id_number, email in (("known, first", "SIR094701", "zoe@example.org"),
+                                    ("unknown, first", "QQQ111111", "zoe@example.org"),
+                                    ("known, wrong email", "SIR094701", "other@example.org"),
+                                    ("unknown, second", "QQQ111111", "other@example.org")):
         calls.clear()
         assert api.post("/candidates/password-reset", {"id_number": id_number, "email": email}).status == 202
-        seen.append(dict(calls))
-    assert seen[0] == seen[1] == seen[2]
-    assert ("ses", "SendRawEmail") not in seen[0]
+        seen[label] = dict(calls)
+    assert seen["known, first"] == seen["unknown, first"]
+    assert seen["known, wrong email"] == seen["unknown, second"]
+    assert all(("ses", "SendRawEmail") not in c for c in seen.values())
+
+
+def test_failures_straddling_a_clock_boundary_still_lock(api, candidate, _clock):
+    """Windows open at the first failure, not at :00/:15/:30/:45: five failures two minutes
+    either side of a quarter hour lock the account."""
+    now = _clock.now()
+    _clock.advance((900 - now % 900) - 120)  # two minutes before a quarter hour
+    for _ in range(5):
+        assert login(api, password="wrong-password-here").status == 401
+        _clock.advance(50)  # the last ones fall after the boundary
+    assert login(api).status == 429
