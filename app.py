@@ -48,7 +48,6 @@ def release_due(event):  # type: ignore[no-untyped-def]
     return handle(event.to_dict(), event.context)
 
 
-
 # Verifiers' digests of new shares: daily at 07:00 UTC; the weekly ones go on the first run of
 # each ISO week (services/digests.py keeps to one email per user per period).
 @app.schedule(Cron(0, 7, "*", "*", "?", "*"))
