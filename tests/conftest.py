@@ -44,6 +44,19 @@ def aws():
         queue.queue_url.cache_clear()
 
 
+@pytest.fixture
+def memory_store():
+    """Services over the in-memory table (chalicelib/db/memory.py) instead of DynamoDB: for
+    service tests whose subject is not DynamoDB. Yields the table (its `items` and `calls`)."""
+    from chalicelib.db.memory import MemoryTable
+    from chalicelib.db.table import use_table
+
+    t = MemoryTable()
+    use_table(t)
+    yield t
+    use_table(None)
+
+
 # tests/infra need aws-cdk-lib, which lives in infra/.venv (`make infra-test`), not in .venv.
 import importlib.util  # noqa: E402
 

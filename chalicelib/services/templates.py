@@ -9,7 +9,7 @@ from typing import Any
 
 from ..adapters import clock
 from ..db import models as m
-from ..db.repo import get_or_none
+from ..db.store import store
 from ..domain.errors import NotFound, ValidationError
 from .verifiers_base import Actor, sortable_id
 
@@ -58,7 +58,7 @@ def default_view() -> dict:
 
 
 def list_templates(actor: Actor) -> dict:
-    own = m.Template.query(m.ORG + actor.org_id, m.Template.sk.startswith(m.TEMPLATE), limit=MAX_TEMPLATES)
+    own = store().templates.of_org(actor.org_id, MAX_TEMPLATES)
     return {"templates": [default_view(), *[view(t) for t in own]]}
 
 
@@ -69,23 +69,20 @@ def create(actor: Actor, name: str, fields: list) -> dict:
     if len(set(fields)) != len(fields):
         raise ValidationError({"fields": "must not name a field twice"})
     template_id = sortable_id()
-    t = m.Template(m.ORG + actor.org_id, m.TEMPLATE + template_id, template_id=template_id,
-                   name=name.strip(), fields=fields, created_at=clock.iso())
-    t.save()
-    return view(t)
+    return view(store().templates.add(actor.org_id, template_id, name.strip(), fields, clock.iso()))
 
 
 def delete(actor: Actor, template_id: str) -> None:
-    t = get_or_none(m.Template, m.ORG + actor.org_id, m.TEMPLATE + template_id) if template_id else None
+    t = store().templates.get(actor.org_id, template_id)
     if t is None:
         raise NotFound("There is no template with that id.")
-    t.delete()
+    store().templates.remove(t)
 
 
 def fields_of(org_id: str, template_id: str | None) -> list[str]:
     if not template_id or template_id == DEFAULT:
         return list(FIELDS)
-    t = get_or_none(m.Template, m.ORG + org_id, m.TEMPLATE + template_id)
+    t = store().templates.get(org_id, template_id)
     if t is None:
         raise NotFound("There is no template with that id.")
     return [str(f) for f in t.fields]
