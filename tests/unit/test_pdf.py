@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from chalicelib.adapters.pdf import StatementData, render_statement
+from chalicelib.adapters.pdf import render_statement
+from chalicelib.domain.statement import StatementData
 
 A4 = (595.28, 841.89)
 UNICODE_NAME = ("Zoë", "Łukasiewicz-Nguyễn")
