@@ -18,6 +18,9 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
 
 
+_MAX_CID = 0xD7FF  # codes are written as UTF-16 code units (see splitString)
+
+
 class _DocumentCodes:
     """The codes one document uses: CID n is ``chars[n - 1]``."""
 
@@ -43,14 +46,15 @@ class Type0TTFont(TTFont):  # type: ignore[misc]
         if isinstance(text, bytes):
             text = text.decode(encoding)
         codes = self._codes(doc)
-        out = bytearray()
+        cids, chars = codes.cids, codes.chars
         for ch in text:
-            cid = codes.cids.get(ch)
-            if cid is None:
-                codes.chars.append(ch)
-                cid = codes.cids[ch] = len(codes.chars)
-            out += cid.to_bytes(2, "big")
-        return [(0, bytes(out))]
+            if ch not in cids:
+                if len(chars) >= _MAX_CID:
+                    raise ValueError("too many distinct characters for one font in one document")
+                chars.append(ch)
+                cids[ch] = len(chars)
+        # Each CID below U+D800 is one UTF-16 code unit: big-endian, that is the two-byte code.
+        return [(0, "".join([chr(cids[ch]) for ch in text]).encode("utf-16-be"))]
 
     def getSubsetInternalName(self, subset: int, doc: Any) -> str:
         codes = self._codes(doc)
@@ -75,7 +79,7 @@ class Type0TTFont(TTFont):  # type: ignore[misc]
         for point in points:
             gid = gids.setdefault(face.charToGlyph.get(point, 0), len(gids))
             cid_to_gid += gid.to_bytes(2, "big")
-        widths = [face.getCharWidth(point) for point in points]
+        widths = [round(face.getCharWidth(point)) for point in points]
 
         cidfont = pdfdoc.PDFDictionary({
             "Type": "/Font", "Subtype": "/CIDFontType2", "BaseFont": pdfdoc.PDFName(base_font),
@@ -83,7 +87,7 @@ class Type0TTFont(TTFont):  # type: ignore[misc]
                 "Registry": pdfdoc.PDFString("Adobe"), "Ordering": pdfdoc.PDFString("Identity"),
                 "Supplement": 0}),
             "FontDescriptor": descriptor,
-            "DW": face.defaultWidth,
+            "DW": round(face.defaultWidth),
             "W": pdfdoc.PDFArray([1, pdfdoc.PDFArray(widths)]),
             "CIDToGIDMap": doc.Reference(_stream(doc, bytes(cid_to_gid)), f"cidToGid:{base_font}"),
         })
