@@ -17,7 +17,6 @@ from weakref import WeakKeyDictionary
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import TTFont
 
-
 _MAX_CID = 0xD7FF  # codes are written as UTF-16 code units (see splitString)
 
 
