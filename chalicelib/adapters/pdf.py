@@ -1,41 +1,21 @@
 """Statement of Results PDF: ``render_statement(StatementData) -> bytes`` (one A4 page).
 
-Cheap to import (no PDF library, no font loaded): the renderer in :mod:`pdf_writer` is built on the
-first call and reused for the life of the process (one Lambda container renders many statements).
-The page is laid out in :mod:`pdf_layout`; fonts are subsetted by :mod:`pdf_font`.
+Cheap to import (no PDF library, no font loaded): the reportlab renderer in :mod:`pdf_writer` is
+built on the first call (the DejaVu fonts are registered then) and reused for the life of the
+process (one Lambda container renders many statements). The page is laid out in :mod:`pdf_layout`.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from chalicelib.domain.statement import StatementData
 
 if TYPE_CHECKING:
     from chalicelib.adapters.pdf_writer import StatementRenderer
 
-__all__ = ["StatementData", "render_statement"]
-
-
-@dataclass(frozen=True)
-class StatementData:
-    first_name: str
-    family_name: str
-    date_of_birth: str  # YYYY-MM-DD
-    id_number: str
-    centre_number: str
-    exam_code: str
-    exam_name: str
-    exam_date: str  # YYYY-MM-DD
-    exam_format: str  # "paper" / "computer"
-    overall_score: int | None
-    grade: str | None
-    cefr_level: str | None
-    components: list[tuple[str, int | None]]  # (name, score), e.g. ("Reading", 175)
-    reference_number: str
-    verification_url: str  # encoded as a QR code on the page
-    issued_on: str  # YYYY-MM-DD
-
+__all__ = ["render_statement"]
 
 _renderer: StatementRenderer | None = None
 _lock = threading.Lock()

@@ -1,8 +1,8 @@
 """Where everything goes on the Statement of Results page, as a list of drawing operations.
 
-The layout is independent of how the PDF is written: the fast writer (:mod:`pdf_writer`) and the
-reportlab baseline in ``bench/statements.py`` draw the same operations. Text is measured with the
-embedded font's advance widths (``Measure``), so long values shrink, wrap or are cut to fit.
+The layout is independent of how the PDF is written (:mod:`pdf_writer` draws the operations with
+reportlab). Text is measured with the embedded font's advance widths (``Measure``), so long
+values shrink, wrap or are cut to fit.
 Coordinates are PDF points, origin bottom-left, A4 portrait.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.pdf import StatementData
+    from chalicelib.domain.statement import StatementData
 
 PAGE_W = 595.276
 PAGE_H = 841.89
@@ -66,10 +66,6 @@ class QrCode(NamedTuple):
 
 
 Op = Text | Rect | QrCode
-
-# Characters the static page uses, plus everything the variable text is likely to use: their glyphs
-# are laid out once per process at fixed CIDs (see pdf_font.FontSubsetter).
-BASE_CHARS = "".join(map(chr, range(0x20, 0x7F))) + DASH + ELLIPSIS + "\u2014\u2018\u2019\u201c\u201d\u00b7"
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")

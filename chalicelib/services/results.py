@@ -411,7 +411,7 @@ def statement_key(r: m.Result) -> str:
 
 
 def statement_data(r: m.Result) -> Any:
-    from ..adapters.pdf import StatementData
+    from ..domain.statement import StatementData
     from .messages import link
 
     exam = exams.get_exam(r.exam_code)

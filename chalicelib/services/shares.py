@@ -250,7 +250,8 @@ def statement_pdf(result: m.Result) -> bytes:
     """The stored Statement of Results, or one rendered now from the result."""
     if result.statement_key and storage.exists(config.DOCUMENTS_BUCKET, result.statement_key):
         return storage.get(config.DOCUMENTS_BUCKET, result.statement_key)
-    from ..adapters.pdf import StatementData, render_statement
+    from ..adapters.pdf import render_statement
+    from ..domain.statement import StatementData
 
     return render_statement(StatementData(
         first_name=result.first_name, family_name=result.family_name,

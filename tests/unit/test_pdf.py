@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from chalicelib.adapters.pdf import StatementData, render_statement
+from chalicelib.adapters.pdf import render_statement
+from chalicelib.domain.statement import StatementData
 
 A4 = (595.28, 841.89)
 UNICODE_NAME = ("Zoë", "Łukasiewicz-Nguyễn")
@@ -189,3 +190,23 @@ def test_renders_cleanly_and_the_qr_code_decodes_to_the_verification_url(tmp_pat
 def test_empty_or_odd_values_do_not_crash(changes: dict[str, object],
                                           caplog: pytest.LogCaptureFixture) -> None:
     assert len(read(render_statement(statement(**changes)), caplog).pages) == 1
+
+
+def test_each_character_gets_its_own_two_byte_code_until_they_run_out() -> None:
+    from chalicelib.adapters.pdf_font import Type0TTFont
+    from chalicelib.adapters.pdf_layout import REGULAR
+    from chalicelib.adapters.pdf_writer import FONT_FILES
+
+    class Doc:  # what the font needs of a reportlab document before it is saved
+        def __init__(self) -> None:
+            self.fontMapping: dict[str, str] = {}
+            self.delayedFonts: list[object] = []
+
+    font, doc = Type0TTFont("Test-DejaVuSans", str(FONT_FILES[REGULAR])), Doc()
+    # characters the font lacks (CJK, emoji) are codes of their own too, so they extract as themselves
+    assert font.splitString("A李\U0001F600A", doc) == [(0, b"\x00\x01\x00\x02\x00\x03\x00\x01")]
+    assert font.getSubsetInternalName(0, doc) == "/F1" and doc.fontMapping == {"Test-DejaVuSans": "/F1"}
+    many = "".join(map(chr, range(0x20000, 0x20000 + 0xD7FF - 3)))  # up to the last code, 0xD7FF
+    assert font.splitString(many, doc)[0][1][-2:] == b"\xd7\xff"
+    with pytest.raises(ValueError, match="too many distinct characters"):
+        font.splitString("\u00e9", doc)
