@@ -34,7 +34,8 @@ def new_key(api, org) -> str:
     return r.json["key"]
 
 
-def test_the_organisation_limit_holds_across_users_and_new_keys(api, make_org, add_admin, small_limits, _clock):
+def test_the_organisation_limit_holds_across_users_and_new_keys(api, make_org, add_admin, small_limits,
+                                                                _clock):
     org = make_org()
     other = make_org("uni-south.ac.uk", "University of the South")
     make_result()

@@ -122,7 +122,8 @@ def test_api_results_lookup_and_same_404(api, make_org):
     from chalicelib.services import audit
 
     events = audit.for_org(org.org_id)
-    assert sorted(e["how"] for e in events) == ["api_results", "api_results_miss", "api_results_miss", "photo"]
+    hows = sorted(e["how"] for e in events)
+    assert hows == ["api_results", "api_results_miss", "api_results_miss", "photo"]
     assert "SOR-2025-000999" not in repr(events)  # a miss names the reference only as a keyed hash
 
 
