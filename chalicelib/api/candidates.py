@@ -22,6 +22,7 @@ VERIFY_EMAIL = {"token": Field(str, max_len=200)}
 LOGIN = {"id_number": Field(str, max_len=40), "password": _PASSWORD}
 CHANGE_PASSWORD = {"current_password": _PASSWORD, "new_password": _PASSWORD}
 PASSWORD_RESET = {"id_number": Field(str, max_len=40), "email": Field(str, check=check_email)}
+LOOKUP = {"enabled": Field(bool)}
 PASSWORD_RESET_CONFIRM = {"token": Field(str, max_len=200), "new_password": _PASSWORD}
 
 
@@ -132,6 +133,16 @@ def result(result_id: str) -> dict:
     from ..services import candidates
 
     return candidates.get_result(_me().subject, result_id)
+
+
+@bp.route("/candidates/me/results/{result_id}/lookup", methods=["PUT"])
+def result_lookup(result_id: str) -> dict:
+    """Turn look-ups of this result by reference number + date of birth on or off."""
+    from ..services import candidates
+
+    who = _me()
+    data = parse_body(bp.current_request, LOOKUP)
+    return candidates.set_lookup(who.subject, result_id, data["enabled"])
 
 
 @bp.route("/candidates/me/results/{result_id}/statement", methods=["GET"])

@@ -99,7 +99,9 @@ def _schemas() -> dict[str, Schema]:
         "components": {"type": "array", "items": _obj({"name": _S, "score": _INT_NULL})},
         "reference_number": _S_NULL, "released_at": _TS_NULL,
     }
-    result = _obj({**result_props, "expected_release": _obj({"from": _DATE, "to": _DATE})},
+    result = _obj({**result_props, "expected_release": _obj({"from": _DATE, "to": _DATE}),
+                   "lookup_enabled": {"type": "boolean", "description": "candidate's view only: whether "
+                                      "organisations may find it by reference number + date of birth"}},
                   required=list(result_props))
     result["description"] = ("A result; score fields are null while pending, and a pending "
                              "result carries `expected_release`.")
@@ -301,6 +303,9 @@ def _operations() -> list[tuple[str, str, Schema]]:
     result_id = {"name": "result_id", "in": "path", "required": True, "schema": {"type": "string"}}
     op("GET", "/candidates/me/results/{result_id}", "candidates", "One result", {"200": ok(_ref("Result"))},
        params=[result_id])
+    op("PUT", "/candidates/me/results/{result_id}/lookup", "candidates", "Turn look-ups of this result "
+       "by reference number + date of birth on or off (on by default; shares are not affected)",
+       {"200": ok(_ref("Result"))}, body=body_schema(cand.LOOKUP), params=[result_id])
     op("GET", "/candidates/me/results/{result_id}/statement", "candidates", "The Statement of Results PDF "
        "of a released result: a redirect to a short-lived URL of it",
        {"302": _pdf("302")["302"]}, params=[result_id])

@@ -13,6 +13,7 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -102,6 +103,18 @@ def parse_result_id(value: str) -> tuple[str, str] | None:
     if not code or len(day) != 8 or not day.isdigit():
         return None
     return code, f"{day[:4]}-{day[4:6]}-{day[6:]}"
+
+
+class LookupSettings(Item):
+    """pk CAND#<id>, sk LOOKUP: the candidate's results (result ids) that organisations may not
+    look up by reference number + date of birth. Apart from the Result item, which a corrected
+    results file replaces whole. Shares are not affected."""
+
+    off = UnicodeSetAttribute(null=True)
+
+    @staticmethod
+    def keys(id_number: str) -> tuple[str, str]:
+        return CAND + id_number, "LOOKUP"
 
 
 class CandidateAccount(Item):
@@ -279,6 +292,7 @@ ORG_SHARES = "ORGSHARES#"
 CAND_SHARES = "CANDSHARES#"
 AUDIT = "AUDIT#"
 AUDIT_RESULT = "AUDITRESULT#"
+AUDIT_REF = "AUDITREF#"
 DOWNLOAD = "DL#"
 TEMPLATE = "TPL#"
 APIKEY = "APIKEY#"
@@ -396,15 +410,18 @@ class Share(Item):
 
 class AuditEvent(Item):
     """A read of a result by an organisation: pk AUDIT#<org_id>, sk <at>#<audit_id>.
-    gsi1: AUDITRESULT#<result pk>#<result sk> / <at>#<audit_id>, who read one result."""
+    gsi1: AUDITRESULT#<result pk>#<result sk> / <at>#<audit_id>, who read one result; for a
+    failed search (no result) AUDITREF#<ref_hash> / <at>#<audit_id>, who tried one reference."""
 
     audit_id = UnicodeAttribute()
     org_id = UnicodeAttribute()
     actor = UnicodeAttribute()  # user:<user_id> | key:<key_id>
-    # detail | search | statement | download_pdf | download_csv | api_shares | api_results
+    # detail | search | statement | photo | download_pdf | download_csv | api_shares | api_results
+    # | search_miss | api_results_miss
     how = UnicodeAttribute()
-    result_pk = UnicodeAttribute()
-    result_sk = UnicodeAttribute()
+    result_pk = UnicodeAttribute(null=True)  # None for a miss
+    result_sk = UnicodeAttribute(null=True)
+    ref_hash = UnicodeAttribute(null=True)  # a miss: keyed hash of the reference number tried
     share_id = UnicodeAttribute(null=True)
     at = UnicodeAttribute()
     gsi1pk = UnicodeAttribute()

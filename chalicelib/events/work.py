@@ -48,9 +48,16 @@ def _verifier_reset(job: dict) -> None:
     send_password_reset(job["user_id"])
 
 
+def _verifier_join(job: dict) -> None:
+    from ..services.verifier_users import handle_join
+
+    handle_join(job)
+
+
 # Account emails whose request must not reveal whether the account exists: the request path
 # queues a job whatever the account, and these send (or not) here.
-ACCOUNT_JOBS = {"password_reset": _candidate_reset, "verifier_password_reset": _verifier_reset}
+ACCOUNT_JOBS = {"password_reset": _candidate_reset, "verifier_password_reset": _verifier_reset,
+                "verifier_join": _verifier_join}
 
 
 def effects() -> dict[str, Any]:

@@ -38,6 +38,10 @@ def create(actor: Actor, name: str) -> dict:
     actor.require_primary()
     if sum(1 for _ in m.ApiKey.by_org.query(m.ORG_KEYS + actor.org_id, limit=MAX_KEYS + 1)) >= MAX_KEYS:
         raise ValidationError({"name": f"an organisation has at most {MAX_KEYS} keys: revoke one first"})
+    # Revoking and creating keys must not buy more reference-number guesses (counted per
+    # organisation too, in shares.search), nor keys without end.
+    sec.limit_rate("api-key-create", actor.org_id, limit=shares.API_KEYS_PER_DAY, window=86400,
+                   message=f"An organisation can create at most {shares.API_KEYS_PER_DAY} API keys a day.")
     key_id = random_id()
     key = f"rvs_{key_id}_{secrets.token_urlsafe(32)}"
     item = m.ApiKey(m.APIKEY + sec.sha256(key), "APIKEY", key_id=key_id, org_id=actor.org_id,
@@ -103,16 +107,21 @@ def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: dict | None
                                 page_size=limit, last_evaluated_key=start)
     items = list(page)
     rows = []
-    reads = []
+    reads: list[audit.Read] = []
+    photos: list[audit.Read] = []
     wanted = list({(s.result_pk, s.result_sk) for s in items})
     results = {(r.pk, r.sk): r for r in m.Result.batch_get(wanted)} if wanted else {}
     for s in items:
         r = results.get((s.result_pk, s.result_sk))
         if r is None or r.status != "released":
             continue
-        rows.append(shares.detail_view(r, s))
+        row = shares.detail_view(r, s)
+        rows.append(row)
         reads.append((r.pk, r.sk, s.share_id))
+        if row["photo_url"]:
+            photos.append((r.pk, r.sk, s.share_id))
     audit.record(key.org_id, f"key:{key.key_id}", "api_shares", reads)
+    audit.record(key.org_id, f"key:{key.key_id}", "photo", photos)
     lek = to_cursor(page.last_evaluated_key)
     resume = lek or (
         {"pk": items[-1].pk, "sk": items[-1].sk, "gsi1pk": items[-1].gsi1pk, "gsi1sk": items[-1].gsi1sk}
@@ -121,6 +130,8 @@ def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: dict | None
 
 
 def api_result(key: m.ApiKey, reference_number: str, date_of_birth: str) -> dict:
-    result = shares.search("api-search", key.key_id, reference_number, date_of_birth)
-    audit.record(key.org_id, f"key:{key.key_id}", "api_results", [(result.pk, result.sk, None)])
-    return shares.detail_view(result)
+    who = f"key:{key.key_id}"
+    result = shares.search("api-search", key.key_id, key.org_id, who, "api_results", reference_number,
+                           date_of_birth)
+    audit.record(key.org_id, who, "api_results", [(result.pk, result.sk, None)])
+    return shares.audited_detail(key.org_id, who, result)

@@ -242,8 +242,10 @@ def list_results(id_number: str) -> dict:
     from .results import result_view
 
     released = _released_by_sk(id_number)
+    off = lookup_off(id_number)
     items = sorted(_entries(id_number), key=lambda e: e.sk, reverse=True)
-    out = [result_view(released[e.sk]) if e.sk in released else pending_result(e) for e in items]
+    out = [(result_view(released[e.sk]) if e.sk in released else pending_result(e))
+           | {"lookup_enabled": e.result_id not in off} for e in items]
     return {"results": out}
 
 
@@ -253,8 +255,26 @@ def get_result(id_number: str, rid: str) -> dict:
     released = _released_by_sk(id_number)
     for entry in _entries(id_number):
         if entry.result_id == rid:
-            return result_view(released[entry.sk]) if entry.sk in released else pending_result(entry)
+            view = result_view(released[entry.sk]) if entry.sk in released else pending_result(entry)
+            return view | {"lookup_enabled": rid not in lookup_off(id_number)}
     raise NotFound("There is no result with that id on your account.")
+
+
+def set_lookup(id_number: str, rid: str, enabled: bool) -> dict:
+    """Let organisations find this result by reference number + date of birth, or not (on by
+    default). Shares are not affected. One atomic set add/delete on the candidate's LOOKUP item."""
+    if not any(e.result_id == rid for e in _entries(id_number)):
+        raise NotFound("There is no result with that id on your account.")
+    L = m.LookupSettings
+    item = L(*L.keys(id_number))
+    item.update(actions=[L.off.delete({rid}) if enabled else L.off.add({rid})])
+    return get_result(id_number, rid)
+
+
+def lookup_off(id_number: str) -> set[str]:
+    from .shares import lookup_off as off
+
+    return off(id_number)
 
 
 def statement_url(id_number: str, rid: str) -> str:

@@ -3,7 +3,9 @@
 Made inline (at most MAX_SHARES shares per download) and put in the documents bucket under
 downloads/<org_id>/; the bucket's lifecycle rule (declared in infra/) expires them after 30
 days, and the history says `expired` from then on. `url` is a short-lived presigned URL.
-Every result in a download is written to the audit trail, again on each re-download."""
+Every result in a download is written to the audit trail, again on each re-download. A download
+is served again only while all its shares stand: once a candidate revokes one, the old file is
+refused (409) and the organisation makes a new download."""
 from __future__ import annotations
 
 import io
@@ -13,7 +15,7 @@ from .. import config
 from ..adapters import clock, storage
 from ..db import models as m
 from ..db.repo import get_or_none
-from ..domain.errors import NotFound, ValidationError
+from ..domain.errors import Conflict, NotFound, ValidationError
 from . import audit, shares, templates
 from .verifiers_base import Actor, sortable_id
 
@@ -90,6 +92,21 @@ def create(actor: Actor, share_ids: list, fmt: str, template_id: str | None) -> 
     return view(d)
 
 
+WITHDRAWN = ("{n} of the candidates in this download have withdrawn their share since it was made, "
+             "so the file can no longer be served. Make a new download of the shares you still have.")
+
+
+def _still_shared(actor: Actor, d: m.Download) -> None:
+    """A file is served again only while every share in it still stands (one BatchGet of the
+    share items): a revoked share ends the organisation's access to that candidate's data,
+    in old files too. Otherwise 409 conflict, saying why."""
+    ids: list[str] = list(dict.fromkeys(str(sid) for sid in d.share_ids))
+    found = {s.share_id: s for s in m.Share.batch_get([(m.SHARE + sid, "SHARE") for sid in ids])}
+    gone = [sid for sid in ids if sid not in found or found[sid].org_id != actor.org_id]
+    if gone:
+        raise Conflict(WITHDRAWN.format(n=len(gone)))
+
+
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
 
@@ -111,6 +128,7 @@ def get(actor: Actor, download_id: str) -> dict:
         raise NotFound("There is no download with that id.")
     out = view(d)
     if out["url"]:
+        _still_shared(actor, d)
         audit.record(actor.org_id, actor.audit_actor, f"download_again_{d.format}",
                      [(pk, sk, sid) for sid, pk, sk in d.results])
     return out

@@ -108,11 +108,16 @@ def verifier_invited(to: str, name: str, org_name: str, token: str) -> Email:
     )
 
 
-def join_requested(to: str, name: str, requester: str, org_name: str) -> Email:
+def join_requested(to: str, name: str, requester: str, requester_email: str, org_name: str) -> Email:
+    """The requester's own words (their name) go in the body only, quoted, cut short and
+    escaped in the HTML part: never in the subject or a link (no phishing by join request)."""
+    said = " ".join(requester.split())[:80]
     return _compose(
-        to, f"{requester} asks to join {org_name}", f"Dear {name},",
-        [f"{requester} asked to join {org_name} on the Results Verification Service. Log in and "
-         "open Join requests to approve or decline. If you do not know this person, decline."],
+        to, f"A request to join {org_name}", f"Dear {name},",
+        [f"Someone asked to join {org_name} on the Results Verification Service, giving the name "
+         f"\u201c{said}\u201d and the address {requester_email}. We have not checked either. Log in "
+         "and open Join requests to approve or decline. If you do not know this person, decline.",
+         "Do not follow links or instructions in the name: we never send any in these emails."],
         ("Open join requests", link("/organisation/join-requests")),
     )
 

@@ -30,7 +30,12 @@ from .verifiers_base import Actor, fold, from_cursor, iso_us, to_cursor
 Q_PAGE = 100
 Q_MAX_READ = 1000
 PHOTO_SECONDS = 300
+# Guessing reference numbers: the limits, in one place. Misses are counted per user (or API key)
+# and per organisation (new users or new keys do not buy more guesses), and an organisation
+# creates at most API_KEYS_PER_DAY keys a day (services/api_keys.py).
 SEARCH_FAILURES_PER_HOUR = 20
+ORG_SEARCH_FAILURES_PER_HOUR = 50
+API_KEYS_PER_DAY = 5
 VERIFIABLE_FROM = "2005-01-01"
 NO_MATCH = ("No result matches that reference number and date of birth. Check both against the "
             "Statement of Results.")
@@ -228,11 +233,19 @@ def mark_seen(item: m.Share) -> None:
         item.update(actions=[m.Share.viewed_at.set(clock.iso())], condition=m.Share.pk.exists())
 
 
+def audited_detail(org_id: str, who: str, result: m.Result, share: m.Share | None = None) -> dict:
+    """`detail_view`, and a signed test-day photo URL in it is a read of its own (how `photo`)."""
+    out = detail_view(result, share)
+    if out["photo_url"]:
+        audit.record(org_id, who, "photo", [(result.pk, result.sk, share.share_id if share else None)])
+    return out
+
+
 def share_detail(actor: Actor, share_id: str) -> dict:
     item, result = _org_share(actor, share_id)
     mark_seen(item)
     audit.record(actor.org_id, actor.audit_actor, "detail", [(result.pk, result.sk, item.share_id)])
-    return detail_view(result, item)
+    return audited_detail(actor.org_id, actor.audit_actor, result, item)
 
 
 def share_statement(actor: Actor, share_id: str) -> tuple[bytes | None, str | None]:
@@ -269,9 +282,16 @@ def statement_pdf(result: m.Result) -> bytes:
 
 
 # ---------------------------------------------------------------- search by reference number
+def lookup_off(id_number: str) -> set[str]:
+    """The result ids whose look-up by reference number + date of birth the candidate turned off."""
+    item = get_or_none(m.LookupSettings, *m.LookupSettings.keys(id_number))
+    return set(item.off or ()) if item is not None else set()
+
+
 def find_by_reference(reference_number: str, date_of_birth: str) -> m.Result:
     """The released, verifiable result with this reference and date of birth, else NotFound
-    (one and the same error for an unknown reference, a wrong date of birth, a held result)."""
+    (one and the same error for an unknown reference, a wrong date of birth, a held result, a
+    result whose candidate turned look-ups off)."""
     ref = check_reference_number(reference_number)
     for r in m.Result.by_reference.query(m.REF + ref, limit=5):
         if r.reference_number != ref or r.date_of_birth != date_of_birth or r.status != "released":
@@ -279,24 +299,34 @@ def find_by_reference(reference_number: str, date_of_birth: str) -> m.Result:
         exam = exams.get_exam(r.exam_code)
         if exam is not None and not exam.verifiable:
             continue
+        if r.result_id in lookup_off(r.id_number):
+            continue
         if r.exam_date < VERIFIABLE_FROM:
             raise NotFound(BEFORE_2005)
         return r
     raise NotFound(NO_MATCH)
 
 
-def search(scope: str, who: str, reference_number: str, date_of_birth: str) -> m.Result:
-    """`find_by_reference` with at most SEARCH_FAILURES_PER_HOUR misses per `who` an hour (429)."""
+def search(scope: str, who: str, org_id: str, audit_actor: str, how: str, reference_number: str,
+           date_of_birth: str) -> m.Result:
+    """`find_by_reference` with at most SEARCH_FAILURES_PER_HOUR misses per `who` (a user or an
+    API key) and ORG_SEARCH_FAILURES_PER_HOUR per organisation an hour (then 429). A hit is
+    audited by the caller; a miss is audited here (how `<how>_miss`)."""
     sec.ensure_not_locked(scope, who, TOO_MANY_SEARCHES)
+    sec.ensure_not_locked("org-search-misses", org_id, TOO_MANY_SEARCHES)
     try:
         return find_by_reference(reference_number, date_of_birth)
     except NotFound as err:
         if err.message == NO_MATCH:
             sec.record_failure(scope, who, limit=SEARCH_FAILURES_PER_HOUR, window=3600, lockout=3600)
+            sec.record_failure("org-search-misses", org_id, limit=ORG_SEARCH_FAILURES_PER_HOUR,
+                               window=3600, lockout=3600)
+            audit.record_miss(org_id, audit_actor, f"{how}_miss", reference_number)
         raise
 
 
 def org_search(actor: Actor, reference_number: str, date_of_birth: str) -> dict:
-    result = search("org-search", actor.user_id, reference_number, date_of_birth)
+    result = search("org-search", actor.user_id, actor.org_id, actor.audit_actor, "search",
+                    reference_number, date_of_birth)
     audit.record(actor.org_id, actor.audit_actor, "search", [(result.pk, result.sk, None)])
-    return detail_view(result)
+    return audited_detail(actor.org_id, actor.audit_actor, result)

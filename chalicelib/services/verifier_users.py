@@ -20,12 +20,17 @@ from . import messages
 from . import security as sec
 from .messages import send_quietly
 from .organisations import SET_PASSWORD_SECONDS, approved_org_for_email, public
-from .verifiers_base import Actor, in_domain, norm_email, random_id, sortable_id
+from .verifiers_base import Actor, email_domain, in_domain, norm_email, random_id, sortable_id
 
 BAD_LOGIN = "The email or password is not correct."
 TOO_MANY = sec.TOO_MANY
 FREQUENCIES = ("off", "immediate", "daily", "weekly")
+# Join requests: per requester email and per email domain when asked (429), and per
+# organisation in the worker (beyond it requests are dropped): no flood of emails to a Primary User.
 JOINS_PER_HOUR = 5
+JOINS_PER_DOMAIN_PER_HOUR = 20
+JOINS_PER_ORG_PER_HOUR = 10
+JOINS_WINDOW = 3600
 
 
 def view(user: m.VerifierUser) -> dict:
@@ -183,22 +188,45 @@ def delete_user(actor: Actor, user_id: str) -> None:
 
 # ---------------------------------------------------------------- join requests
 def request_join(data: dict) -> None:
-    """Always the same reply; a request only where the domain is an approved organisation's."""
+    """Always the same reply after the same work, whatever the address (an existing user's, a
+    new one at an approved organisation's domain, an unknown domain): the request is counted per
+    email and per email domain, and one job is queued; the worker (`handle_join`) decides
+    whether a request is stored and the Primary User told. (Looking up here would make the
+    reply's work, and its timing, tell the cases apart.)"""
+    from ..adapters import queue
+
     email = data["email"].strip()
     sec.limit_rate("verifier-join", norm_email(email), limit=JOINS_PER_HOUR, window=3600, message=TOO_MANY)
+    sec.limit_rate("verifier-join-domain", email_domain(email), limit=JOINS_PER_DOMAIN_PER_HOUR,
+                   window=3600, message=TOO_MANY)
+    queue.send(config.WORK_QUEUE, {"kind": "verifier_join", "email": email,
+                                   "first_name": data["first_name"].strip(),
+                                   "family_name": data["family_name"].strip(),
+                                   "job_title": data["job_title"].strip()})
+
+
+def handle_join(job: dict) -> bool:
+    """The worker's half: a join request (and one email to the Primary User) only where the
+    domain is an approved organisation's, the address has no account yet, and the organisation
+    has had fewer than JOINS_PER_ORG_PER_HOUR requests this hour (however many subdomains or
+    addresses they came from). Anything else is dropped without a trace to the requester."""
+    email = job["email"]
     org = approved_org_for_email(email)
     if org is None or get_or_none(m.VerifierEmail, m.VEMAIL + norm_email(email), "VEMAIL") is not None:
-        return
+        return False
+    count, _ = sec.count_hit("verifier-join-org", org.org_id, JOINS_WINDOW)
+    if count > JOINS_PER_ORG_PER_HOUR:
+        return False
     request_id = sortable_id()
     m.JoinRequest(m.ORG + org.org_id, m.JOIN + request_id, request_id=request_id, org_id=org.org_id,
-                  email=email, first_name=data["first_name"].strip(),
-                  family_name=data["family_name"].strip(), job_title=data["job_title"].strip(),
-                  created_at=clock.iso()).save()
+                  email=email, first_name=job["first_name"], family_name=job["family_name"],
+                  job_title=job["job_title"], created_at=clock.iso()).save()
     primary = get_or_none(m.VerifierUser, m.VUSER + org.primary_user_id, "VUSER")
     if primary is not None:
-        requester = f"{data['first_name'].strip()} {data['family_name'].strip()}"
-        mail = messages.join_requested(primary.email, primary.first_name, requester, org.name)
+        requester = f"{job['first_name']} {job['family_name']}"
+        mail = messages.join_requested(primary.email, primary.first_name, requester, email, org.name)
         send_quietly(mail, "join_requested")
+    return True
 
 
 def _join_view(r: m.JoinRequest) -> dict:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,41 +75,90 @@ def _local_allowed() -> bool:
     return config.settings().is_local
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+# Special-purpose IPv6 ranges that reach IPv4 (or anything) behind a translator or tunnel, which
+# `is_global` does not refuse on every Python: NAT64 (well-known and local-use prefixes),
+# Teredo, the deprecated IPv4-compatible ::/96, the IPv4-mapped ::ffff:0:0/96 and its SIIT
+# twin, and (belt and braces) the discard, documentation, unique-local, link-local and
+# multicast ranges. 6to4 (2002::/16) is judged by the IPv4 address it embeds.
+REFUSED_V6 = tuple(ipaddress.IPv6Network(n) for n in (
+    "64:ff9b::/96", "64:ff9b:1::/48", "2001::/32", "::/96", "::ffff:0:0/96", "::ffff:0:0:0/96",
+    "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8"))
+
+
+def refused_address(address: str) -> bool:
+    """True for any address a webhook must not reach: not global, multicast, or one of the
+    special-purpose IPv6 ranges above; a 6to4 or IPv4-mapped address by the IPv4 inside it."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour
+        if inner is not None and refused_address(str(inner)):
+            return True
+        if any(ip in net for net in REFUSED_V6):
+            return True
+    return ip.is_multicast or not ip.is_global
+
+
 def check_url(url: str) -> str | None:
     """A problem with a webhook URL, or None. HTTPS only (plain http to 127.0.0.1/localhost is
     allowed on the local stack, for trying it out); never an address inside our network."""
     try:
         parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError:
         return "must be a web address like https://example.org/hooks/results"
     host = (parts.hostname or "").lower()
     if not host or parts.username or parts.password:
         return "must be a web address like https://example.org/hooks/results"
-    loopback = host in ("localhost", "127.0.0.1", "::1")
+    loopback = host in LOOPBACK_NAMES
     if parts.scheme != "https" and not (parts.scheme == "http" and loopback and _local_allowed()):
         return "must use https"
     if loopback and not _local_allowed():
         return "must be a public address"
-    if not loopback and _is_private_literal(host):
+    if not loopback and _is_literal(host) and refused_address(host):
         return "must be a public address"
     return None
 
 
-def _is_private_literal(host: str) -> bool:
+def _is_literal(host: str) -> bool:
     try:
-        ip = ipaddress.ip_address(host.strip("[]"))
+        ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
-    return not ip.is_global
+    return True
 
 
-def _resolves_private(host: str) -> bool:
-    """At delivery time too: a public name may resolve to a private address (DNS rebinding)."""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        return False  # the POST will fail and be retried
-    return any(not ipaddress.ip_address(i[4][0]).is_global for i in infos)
+def resolve(host: str, port: int) -> list[str]:
+    """Every address the name has, resolved once for the check and the connection."""
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to whatever a second look-up returns."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TCP to the checked address; TLS with SNI and certificate checked against the host name
+    (and the Host header is the host name: http.client sends self.host)."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        self.tls = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls)
+        self.address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
 
 
 # ---------------------------------------------------------------- management
@@ -174,28 +223,38 @@ def backoff_s(attempt: int) -> int:
     return int(min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** (attempt - 1)))
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a redirect is a failed delivery, not a hop to somewhere else
-
-
 def post(url: str, body: bytes, headers: dict[str, str]) -> tuple[bool, str]:
-    """One attempt: (delivered, what happened)."""
-    host = urlsplit(url).hostname or ""
-    if not (_local_allowed() and host in ("127.0.0.1", "localhost", "::1")) and _resolves_private(host):
-        return False, "the URL resolves to a private address"
-    req = urllib.request.Request(url, data=body, method="POST",  # noqa: S310 - https only (check_url)
-                                 headers={**headers, "Content-Type": "application/json",
-                                          "User-Agent": USER_AGENT})
-    opener = urllib.request.build_opener(_NoRedirect)
+    """One attempt: (delivered, what happened). The host is resolved once; every address it has
+    must be public, and the connection goes to the first of them (no second look-up, so a DNS
+    answer that changes in between cannot send it inside). Redirects are not followed."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
     try:
-        with opener.open(req, timeout=TIMEOUT_S) as resp:
-            status = resp.status
-    except urllib.error.HTTPError as err:
-        status = err.code
-    except (urllib.error.URLError, OSError, ValueError) as err:
-        reason = getattr(err, "reason", err)
-        return False, f"could not connect: {type(reason).__name__}"
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return False, "the URL is not valid"
+    local = _local_allowed() and host in LOOPBACK_NAMES
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        return False, "the URL must use https"
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError):
+        return False, "could not resolve the host"
+    if not addresses:
+        return False, "could not resolve the host"
+    if not local and any(refused_address(a) for a in addresses):
+        return False, "the URL resolves to a private address"
+    cls = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    conn = cls(host, port, addresses[0], TIMEOUT_S)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        conn.request("POST", target, body=body, headers={**headers, "Content-Type": "application/json",
+                                                        "User-Agent": USER_AGENT})
+        status = conn.getresponse().status
+    except (OSError, http.client.HTTPException, ValueError) as err:
+        return False, f"could not connect: {type(err).__name__}"
+    finally:
+        conn.close()
     if 200 <= status < 300:
         return True, f"HTTP {status}"
     return False, f"HTTP {status}"

@@ -245,3 +245,67 @@ def test_webhook_input_is_checked(api, make_org):  # noqa: F811
     assert api.post("/organisation/webhooks", {"url": "https://x.org", "events": []},
                     token=org.token).status == 400
     assert api.get("/organisation/webhooks").status == 401
+
+
+# ---------------------------------------------------------------- addresses: NAT64 & co., DNS rebinding
+@pytest.mark.parametrize("url", [
+    "https://[64:ff9b::7f00:1]/hooks",  # NAT64 of 127.0.0.1
+    "https://[64:ff9b:1::a00:5]/hooks",  # local-use NAT64
+    "https://[2002:7f00:1::1]/hooks",  # 6to4 embedding 127.0.0.1
+    "https://[2002:a9fe:a9fe::1]/hooks",  # 6to4 embedding 169.254.169.254
+    "https://[::ffff:10.0.0.5]/hooks",  # IPv4-mapped
+    "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks",  # Teredo
+    "https://[fd00::1]/hooks",
+    "https://100.64.0.1/hooks",  # carrier-grade NAT
+])
+def test_special_purpose_addresses_are_refused_at_creation(url):
+    assert webhooks.check_url(url) == "must be a public address"
+
+
+def test_a_public_6to4_or_v6_address_is_accepted():
+    assert webhooks.check_url("https://[2606:4700::1111]/hooks") is None
+    assert webhooks.check_url("https://[2002:808:808::1]/hooks") is None
+
+
+def test_nat64_is_refused_at_delivery_by_literal_and_by_name(monkeypatch):
+    connected: list = []
+    monkeypatch.setattr(webhooks.socket, "create_connection", lambda *a, **k: connected.append(a))
+    ok, what = webhooks.post("https://[64:ff9b::7f00:1]/hooks", b"{}", {})
+    assert not ok and what == "the URL resolves to a private address"
+    # a name with one public and one NAT64 address: refused as a whole
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", lambda *a, **k: [
+        (webhooks.socket.AF_INET, webhooks.socket.SOCK_STREAM, 6, "", ("93.184.216.34", 443)),
+        (webhooks.socket.AF_INET6, webhooks.socket.SOCK_STREAM, 6, "", ("64:ff9b::7f00:1", 443, 0, 0)),
+    ])
+    ok, what = webhooks.post("https://hooks.example.org/x", b"{}", {})
+    assert not ok and what == "the URL resolves to a private address"
+    assert connected == []
+
+
+def test_the_connection_goes_to_the_checked_address_even_if_dns_changes(monkeypatch):
+    """DNS rebinding: the first answer is public, a second would be 127.0.0.1. There is no
+    second look-up: the TCP connection goes to the address that was checked."""
+    answers = iter(["93.184.216.34", "127.0.0.1", "127.0.0.1"])
+    lookups: list = []
+
+    def getaddrinfo(host, port, *a, **k):  # type: ignore[no-untyped-def]
+        lookups.append(host)
+        return [(webhooks.socket.AF_INET, webhooks.socket.SOCK_STREAM, 6, "", (next(answers), port))]
+
+    connected: list = []
+
+    def create_connection(address, *a, **k):  # type: ignore[no-untyped-def]
+        connected.append(address)
+        raise ConnectionRefusedError("no network in tests")
+
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(webhooks.socket, "create_connection", create_connection)
+    ok, what = webhooks.post("https://hooks.example.org:8443/x", b"{}", {})
+    assert not ok and what == "could not connect: ConnectionRefusedError"
+    assert connected == [("93.184.216.34", 8443)] and lookups == ["hooks.example.org"]
+
+
+def test_tls_is_checked_against_the_host_name_not_the_address():
+    conn = webhooks._PinnedHTTPSConnection("hooks.example.org", 443, "93.184.216.34", 5)
+    assert conn.host == "hooks.example.org" and conn.address == "93.184.216.34"
+    assert conn.tls.check_hostname and conn.tls.verify_mode == webhooks.ssl.CERT_REQUIRED
