@@ -35,7 +35,6 @@ def results_file(drop):
 @pytest.fixture
 def staff_token(api):
     from chalicelib.services.staff import ensure_staff_account
-
     from tests.two_factor import sign_in, via_api
 
     ensure_staff_account("staff@exam-board.example", "Staff-password-2026!")

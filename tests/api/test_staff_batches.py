@@ -11,7 +11,6 @@ STAFF = {"email": "staff@exam-board.example", "password": "a-long-staff-password
 @pytest.fixture
 def staff(api):
     from chalicelib.services.staff import ensure_staff_account
-
     from tests.two_factor import sign_in, via_api
 
     ensure_staff_account(**STAFF)

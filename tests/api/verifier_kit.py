@@ -28,7 +28,6 @@ class Org:
 @pytest.fixture
 def staff(api):
     from chalicelib.services.staff import ensure_staff_account
-
     from tests.two_factor import sign_in, via_api
 
     ensure_staff_account(STAFF_EMAIL, PASSWORD)
