@@ -510,7 +510,8 @@ def _build() -> Schema:
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "opaque",
                                "description": "the token of POST /candidates/login, /verifiers/login or "
-                                              "/staff/login; each path takes its own audience's"},
+                                              "/staff/login (or of their /mfa second step); each "
+                                              "path takes its own audience's"},
                 "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key",
                            "description": "an organisation's key (POST /organisation/api-keys)"},
             },
