@@ -140,6 +140,7 @@ def _schemas() -> dict[str, Schema]:
         },
         "Session": _obj({"token": {"type": "string", "description": "send as Authorization: Bearer"},
                          "expires_at": _TS}),
+        **_mfa_schemas(),
         "Accepted": _obj({"status": _S, "message": _S}, required=["status"]),
         "Exam": _obj({"code": _S, "name": _S, "previous_name": _S_NULL, "verifiable": _BOOL,
                       "test_day_photo": _BOOL,
@@ -158,13 +159,16 @@ def _schemas() -> dict[str, Schema]:
                           "exam_name": _S, "shared_at": _TS,
                           "new": {"type": "boolean",
                                   "description": "nobody in the organisation opened it yet"}}),
-        "Organisation": _obj(org_public),
+        "Organisation": _obj({**org_public, "mfa_required": {"type": "boolean", "description": (
+            "the Primary User requires two-factor sign-in of every user (in GET /verifiers/me)")}},
+            required=list(org_public)),
         "StaffOrganisation": _obj({**org_public, "domain": _S, "reason": _S_NULL, "created_at": _TS,
                                    "decided_at": _TS_NULL}),
         "VerifierUser": user,
         "VerifierMe": {"allOf": [_ref("VerifierUser"), _obj({
             "organisation": _ref("Organisation"),
-            "notifications": _ref("Notifications")})]},
+            "notifications": _ref("Notifications"),
+            "mfa_enabled": {"type": "boolean", "description": "two-factor sign-in is on"}})]},
         "Notifications": _obj({"frequency": {"type": "string", "enum": list(verifier_users.FREQUENCIES)}}),
         "JoinRequest": _obj({"request_id": _S, "email": _S, "first_name": _S, "family_name": _S,
                              "job_title": _S, "created_at": _TS}),
@@ -191,6 +195,32 @@ def _schemas() -> dict[str, Schema]:
         "BatchUpload": _obj({"batch_id": _S, "upload_url": {"type": "string", "description": "presigned"},
                              "method": {"const": "PUT"},
                              "headers": {"type": "object", "additionalProperties": _S}}),
+    }
+
+
+def _mfa_schemas() -> dict[str, Schema]:
+    """Two-factor sign-in (services/mfa.py): the first step's replies and the second's."""
+    token = {"type": "string", "description": "single-use, short-lived: send it to .../login/mfa "
+             "with a code; not a session"}
+    secret = {"type": "string", "description": "base32 TOTP secret (30 s, 6 digits, SHA-1)"}
+    uri = {"type": "string", "description": "otpauth:// URI of the secret, for a QR code"}
+    return {
+        "MfaChallenge": _obj({"mfa_required": {"const": True}, "mfa_token": token, "expires_at": _TS}),
+        "MfaSetup": _obj({"mfa_setup_required": {"const": True}, "mfa_token": token, "expires_at": _TS,
+                          "secret": secret, "otpauth_uri": uri}),
+        "LoginReply": {"oneOf": [_ref("Session"), _ref("MfaChallenge"), _ref("MfaSetup")],
+                       "description": "A session when two-factor does not apply; else the second "
+                                      "step: a challenge, or a secret to enrol with first"},
+        "MfaSession": _obj({"token": {"type": "string", "description": "send as Authorization: Bearer"},
+                            "expires_at": _TS,
+                            "recovery_codes": {"type": "array", "items": _S, "description": (
+                                "single-use recovery codes, shown once: only when this completed an "
+                                "enrolment")}}, required=["token", "expires_at"]),
+        "MfaEnrolment": _obj({"secret": secret, "otpauth_uri": uri}),
+        "MfaEnabled": _obj({"mfa_enabled": {"const": True},
+                            "recovery_codes": {"type": "array", "items": _S,
+                                               "description": "single-use, shown once"}}),
+        "OrganisationMfa": _obj({"mfa_required": _BOOL}),
     }
 
 
@@ -336,12 +366,25 @@ def _operations() -> list[tuple[str, str, Schema]]:
     op("POST", "/verifiers/password-reset", "verifiers", "Ask for a link to choose a new password "
        "(no enumeration)", {"202": _json(_ref("Accepted"), "Accepted, whatever the address")},
        security=_PUBLIC, body=body_schema(verifiers.PASSWORD_RESET))
-    op("POST", "/verifiers/login", "verifiers", "Log in", {"200": ok(_ref("Session"))}, security=_PUBLIC,
-       body=body_schema(verifiers.LOGIN))
+    op("POST", "/verifiers/login", "verifiers", "Log in: a session, or the second step when two-factor "
+       "applies", {"200": ok(_ref("LoginReply"))}, security=_PUBLIC, body=body_schema(verifiers.LOGIN))
+    op("POST", "/verifiers/login/mfa", "verifiers", "Log in, second step: a TOTP or recovery code",
+       {"200": ok(_ref("MfaSession"))}, security=_PUBLIC, body=body_schema(verifiers.LOGIN_MFA))
+    op("POST", "/verifiers/me/mfa", "verifiers", "Start turning on two-factor sign-in: a new secret",
+       {"200": ok(_ref("MfaEnrolment"))})
+    op("POST", "/verifiers/me/mfa/confirm", "verifiers", "Turn on two-factor sign-in with a code of the "
+       "new secret; recovery codes, shown once", {"200": ok(_ref("MfaEnabled"))},
+       body=body_schema(verifiers.MFA_CODE))
+    op("DELETE", "/verifiers/me/mfa", "verifiers", "Turn off two-factor sign-in (with a code; refused "
+       "when the organisation requires it)", _NO_CONTENT, body=body_schema(verifiers.MFA_CODE))
     op("GET", "/verifiers/me", "verifiers", "The user, the organisation and alert settings",
        {"200": ok(_ref("VerifierMe"))})
     op("PUT", "/verifiers/me/notifications", "verifiers", "How often to be told of new shares",
        {"200": ok(_ref("Notifications"))}, body=body_schema(verifiers.notifications_spec()))
+
+    op("PUT", "/organisation/mfa", "organisation users", "Require two-factor sign-in of every user; "
+       "users without it enrol at their next sign-in (Primary User only)",
+       {"200": ok(_ref("OrganisationMfa"))}, body=body_schema(verifiers.ORG_MFA))
 
     # verifiers: users and join requests
     user_id = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -426,8 +469,11 @@ def _operations() -> list[tuple[str, str, Schema]]:
 
     # staff
     batch_id = {"name": "batch_id", "in": "path", "required": True, "schema": {"type": "string"}}
-    op("POST", "/staff/login", "staff", "Log in", {"200": ok(_ref("Session"))}, security=_PUBLIC,
+    op("POST", "/staff/login", "staff", "Log in, first step (two-factor is required of staff): a "
+       "challenge, or a secret to enrol with", {"200": ok(_ref("LoginReply"))}, security=_PUBLIC,
        body=body_schema(staff.LOGIN))
+    op("POST", "/staff/login/mfa", "staff", "Log in, second step: a TOTP or recovery code",
+       {"200": ok(_ref("MfaSession"))}, security=_PUBLIC, body=body_schema(staff.LOGIN_MFA))
     op("POST", "/staff/batches", "staff", "Start a batch: PUT the CSV file to `upload_url`",
        {"201": _json(_ref("BatchUpload"), "Created")}, body=body_schema(staff.CREATE_BATCH))
     op("GET", "/staff/batches", "staff", "Batches, newest first",
@@ -469,7 +515,8 @@ def _build() -> Schema:
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "opaque",
                                "description": "the token of POST /candidates/login, /verifiers/login or "
-                                              "/staff/login; each path takes its own audience's"},
+                                              "/staff/login (or of their /mfa second step); each "
+                                              "path takes its own audience's"},
                 "apiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key",
                            "description": "an organisation's key (POST /organisation/api-keys)"},
             },

@@ -10,6 +10,8 @@ from .http import Field, check_email, json_response, page_params, parse_body
 bp = Routes(__name__)
 
 LOGIN = {"email": Field(str, check=check_email), "password": Field(str, max_len=1024)}
+# The second step of a login: the challenge's token and a 6-digit TOTP code or a recovery code
+LOGIN_MFA = {"mfa_token": Field(str, max_len=200), "code": Field(str, max_len=32)}
 CREATE_BATCH = {"kind": Field(str, choices=("entries", "results")), "filename": Field(str, max_len=200)}
 
 
@@ -23,6 +25,14 @@ def login() -> dict:
 
     data = parse_body(bp.current_request, LOGIN)
     return staff.login(data["email"], data["password"])
+
+
+@bp.route("/staff/login/mfa", methods=["POST"])
+def login_mfa() -> dict:
+    from ..services import staff
+
+    data = parse_body(bp.current_request, LOGIN_MFA)
+    return staff.login_mfa(data["mfa_token"], data["code"])
 
 
 @bp.route("/staff/batches", methods=["POST"])

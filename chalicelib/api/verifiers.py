@@ -19,6 +19,9 @@ PERSON = {"first_name": _NAME, "family_name": _NAME, "job_title": _NAME,
 REGISTER = {**PERSON, "confirm_email": Field(str, max_len=320), "organisation": Field(dict, max_len=None)}
 SET_PASSWORD = {"token": Field(str, max_len=200), "password": _PASSWORD}
 LOGIN = {"email": Field(str, check=check_email), "password": _PASSWORD}
+LOGIN_MFA = {"mfa_token": Field(str, max_len=200), "code": Field(str, max_len=32)}
+MFA_CODE = {"code": Field(str, max_len=32)}
+ORG_MFA = {"required": Field(bool)}
 USER_UPDATE = {"first_name": _NAME, "family_name": _NAME, "job_title": _NAME}  # partial
 SEARCH = {"reference_number": Field(str, max_len=160), "date_of_birth": Field(str, check=check_date)}
 DOWNLOAD = {"share_ids": Field(list, max_len=None), "format": Field(str, choices=("pdf", "csv")),
@@ -103,11 +106,57 @@ def login() -> dict:
     return verifier_users.login(data["email"], data["password"])
 
 
-@bp.route("/verifiers/me", methods=["GET"])
-def me() -> dict:
+@bp.route("/verifiers/login/mfa", methods=["POST"])
+def login_mfa() -> dict:
     from ..services import verifier_users
 
-    return verifier_users.me(_actor())
+    data = parse_body(bp.current_request, LOGIN_MFA)
+    return verifier_users.login_mfa(data["mfa_token"], data["code"])
+
+
+@bp.route("/verifiers/me", methods=["GET"])
+def me() -> dict:
+    from ..services import mfa, verifier_users
+
+    who = _actor()
+    out = verifier_users.me(who)
+    state = mfa.state(who)
+    return {**out, "mfa_enabled": state["mfa_enabled"],
+            "organisation": {**out["organisation"], "mfa_required": state["mfa_required"]}}
+
+
+# ---------------------------------------------------------------- two-factor sign-in
+@bp.route("/verifiers/me/mfa", methods=["POST"])
+def start_mfa() -> dict:
+    from ..services import mfa
+
+    return mfa.start_enrolment(_actor())
+
+
+@bp.route("/verifiers/me/mfa/confirm", methods=["POST"])
+def confirm_mfa() -> dict:
+    from ..services import mfa
+
+    who = _actor()
+    return mfa.confirm_enrolment(who, parse_body(bp.current_request, MFA_CODE)["code"])
+
+
+@bp.route("/verifiers/me/mfa", methods=["DELETE"])
+def disable_mfa() -> Response:
+    from ..services import mfa
+
+    who = _actor()
+    mfa.disable(who, parse_body(bp.current_request, MFA_CODE)["code"])
+    return no_content()
+
+
+@bp.route("/organisation/mfa", methods=["PUT"])
+def organisation_mfa() -> dict:
+    from ..services import mfa
+
+    who = _actor()
+    who.require_primary()
+    return mfa.set_org_required(who, parse_body(bp.current_request, ORG_MFA)["required"])
 
 
 @bp.route("/verifiers/me/notifications", methods=["PUT"])

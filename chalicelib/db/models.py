@@ -174,11 +174,17 @@ class Counter(Item):
 
 
 class StaffUser(Item):
-    """pk STAFF#<email>, sk STAFF."""
+    """pk STAFF#<email>, sk STAFF. Two-factor (services/mfa.py) is required of staff."""
 
     email = UnicodeAttribute()
     password_hash = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    # Two-factor sign-in (services/mfa.py), the same five attributes as VerifierUser's
+    totp_secret = UnicodeAttribute(null=True)  # sealed (AES-GCM), never in clear
+    totp_pending = UnicodeAttribute(null=True)  # sealed; enrolment started, not confirmed yet
+    totp_last_step = NumberAttribute(null=True)  # the last time step accepted: a code works once
+    recovery_hashes = UnicodeSetAttribute(null=True)  # keyed hashes of unused recovery codes
+    mfa_enabled_at = UnicodeAttribute(null=True)
 
 
 # ---------------------------------------------------------------- batches
@@ -314,6 +320,7 @@ class Organisation(Item):
     primary_user_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
     decided_at = UnicodeAttribute(null=True)
+    mfa_required = BooleanAttribute(null=True)  # the Primary User requires two-factor of every user
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     by_status = Gsi1()
@@ -343,6 +350,12 @@ class VerifierUser(Item):
     digest_period = UnicodeAttribute(null=True)  # the last digest period sent, e.g. daily:2026-06-14
     digest_until = UnicodeAttribute(null=True)  # shares up to this sort key were in a digest
     created_at = UnicodeAttribute()
+    # Two-factor sign-in (services/mfa.py), as on StaffUser
+    totp_secret = UnicodeAttribute(null=True)
+    totp_pending = UnicodeAttribute(null=True)
+    totp_last_step = NumberAttribute(null=True)
+    recovery_hashes = UnicodeSetAttribute(null=True)
+    mfa_enabled_at = UnicodeAttribute(null=True)
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     gsi2pk = UnicodeAttribute(null=True)

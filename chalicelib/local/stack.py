@@ -4,8 +4,9 @@ Chalice app on $PORT, the SQS/schedule event pump and the email outbox, until SI
     .venv/bin/python -m chalicelib.local        (what `make run` does)
 
 Environment: PORT (8000), MOTO_PORT (5000), AWS_DEFAULT_REGION (eu-west-1), OUTBOX_DIR
-(.local/outbox), STAFF_EMAIL / STAFF_PASSWORD, SCHEDULE_SECONDS (period of every schedule),
-VISIBILITY_TIMEOUT_SECONDS (of every queue), DEMO=1 (load demo batch files), LOG_LEVEL.
+(.local/outbox), STAFF_EMAIL / STAFF_PASSWORD / STAFF_TOTP_SECRET (base32; generated and printed
+when unset), SCHEDULE_SECONDS (period of every schedule), VISIBILITY_TIMEOUT_SECONDS (of every
+queue), DEMO=1 (load demo batch files), LOG_LEVEL.
 """
 from __future__ import annotations
 
@@ -91,14 +92,14 @@ class HttpServer:
         self.server.server.server_close()
 
 
-def ensure_staff(email: str, password: str) -> str | None:
+def ensure_staff(email: str, password: str, totp_secret: str | None = None) -> str | None:
     """Create the staff account; returns a warning instead of failing the start."""
     try:
         from chalicelib.services.staff import ensure_staff_account
     except ImportError as exc:
         return f"staff account not created: services.staff.ensure_staff_account unavailable ({exc})"
     try:
-        ensure_staff_account(email, password)
+        ensure_staff_account(email, password, totp_secret)
     except Exception as exc:  # the stack still serves everything else
         log.exception("ensure_staff_account failed")
         return f"staff account not created: {type(exc).__name__}: {exc}"
@@ -106,7 +107,7 @@ def ensure_staff(email: str, password: str) -> str | None:
 
 
 def banner(*, api: str, moto: str, outbox: Path, staff_email: str, staff_password: str,
-           pump: Any, warnings: list[str], demo: bool) -> str:
+           pump: Any, warnings: list[str], demo: bool, staff_totp: str = "") -> str:
     lines = [
         "",
         "=" * 72,
@@ -116,6 +117,7 @@ def banner(*, api: str, moto: str, outbox: Path, staff_email: str, staff_passwor
         f"  moto (AWS) {moto}      (state: {moto}/moto-api/)",
         f"  outbox     {outbox}   (every email sent, as .eml)",
         f"  staff      {staff_email} / {staff_password}   (local only)",
+        f"             two-factor: TOTP secret {staff_totp} (add it to an authenticator app)",
         "  data       all in memory: everything is gone when this process stops",
         "  handlers",
     ]
@@ -191,7 +193,10 @@ def main() -> int:
         warnings: list[str] = []
         staff_email = os.environ.get("STAFF_EMAIL") or DEFAULT_STAFF_EMAIL
         staff_password = os.environ.get("STAFF_PASSWORD") or DEFAULT_STAFF_PASSWORD
-        warning = ensure_staff(staff_email, staff_password)
+        from chalicelib.services.mfa import new_secret
+
+        staff_totp = os.environ.get("STAFF_TOTP_SECRET") or new_secret()
+        warning = ensure_staff(staff_email, staff_password, staff_totp)
         if warning:
             warnings.append(warning)
 
@@ -206,7 +211,8 @@ def main() -> int:
         demo = os.environ.get("DEMO", "") not in ("", "0", "false", "no")
         print(banner(api=f"http://{HOST}:{port}", moto=f"http://{HOST}:{moto_port}",
                      outbox=outbox.directory.resolve(), staff_email=staff_email,
-                     staff_password=staff_password, pump=pump, warnings=warnings, demo=demo),
+                     staff_password=staff_password, pump=pump, warnings=warnings, demo=demo,
+                     staff_totp=staff_totp),
               flush=True)
         if demo:
             from . import demo as demo_data

@@ -50,7 +50,26 @@ def login(email: str, password: str) -> dict:
     assert user is not None and user.password_hash
     if passwords.needs_rehash(user.password_hash):
         user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password))])
-    return sec.create_session("verifier", user.user_id)
+    # Two-factor: a challenge for a user who turned it on, enrolment for one whose organisation
+    # requires it; otherwise the session, as before (services/mfa.py).
+    from . import mfa
+
+    must_enrol = False
+    if not user.totp_secret:
+        org = get_or_none(m.Organisation, m.ORG + user.org_id, "ORG")
+        must_enrol = bool(org and org.mfa_required)
+    return mfa.after_password(mfa.verifier_account(user), must_enrol=must_enrol)
+
+
+def login_mfa(mfa_token: str, code: str) -> dict:
+    """The second step of a login with two-factor: the challenge's token and a code."""
+    from . import mfa
+
+    def load(user_id: str) -> mfa.Account | None:
+        user = get_or_none(m.VerifierUser, m.VUSER + user_id, "VUSER")
+        return mfa.verifier_account(user) if user is not None and user.status == "active" else None
+
+    return mfa.complete("verifier", mfa_token, code, load)
 
 
 def set_password(token: str, password: str) -> None:

@@ -35,11 +35,11 @@ def results_file(drop):
 @pytest.fixture
 def staff_token(api):
     from chalicelib.services.staff import ensure_staff_account
+    from tests.two_factor import sign_in, via_api
 
     ensure_staff_account("staff@exam-board.example", "Staff-password-2026!")
-    r = api.post("/staff/login", {"email": "staff@exam-board.example", "password": "Staff-password-2026!"})
-    assert r.status == 200
-    return r.json["token"]
+    creds = {"email": "staff@exam-board.example", "password": "Staff-password-2026!"}
+    return sign_in(via_api(api), "/staff/login", creds)[0]["token"]
 
 
 def batches(api, staff_token) -> list[dict]:

@@ -11,11 +11,10 @@ STAFF = {"email": "staff@exam-board.example", "password": "a-long-staff-password
 @pytest.fixture
 def staff(api):
     from chalicelib.services.staff import ensure_staff_account
+    from tests.two_factor import sign_in, via_api
 
     ensure_staff_account(**STAFF)
-    r = api.post("/staff/login", STAFF)
-    assert r.status == 200
-    return r.json["token"]
+    return sign_in(via_api(api), "/staff/login", STAFF)[0]["token"]
 
 
 def put_presigned(url: str, data: bytes) -> None:

@@ -28,11 +28,10 @@ class Org:
 @pytest.fixture
 def staff(api):
     from chalicelib.services.staff import ensure_staff_account
+    from tests.two_factor import sign_in, via_api
 
     ensure_staff_account(STAFF_EMAIL, PASSWORD)
-    r = api.post("/staff/login", {"email": STAFF_EMAIL, "password": PASSWORD})
-    assert r.status == 200, r.json
-    return r.json["token"]
+    return sign_in(via_api(api), "/staff/login", {"email": STAFF_EMAIL, "password": PASSWORD})[0]["token"]
 
 
 def registration(domain: str, name: str, email: str | None = None, **over: Any) -> dict:

@@ -30,6 +30,7 @@ START_TIMEOUT_S = 30
 STOP_TIMEOUT_S = 10
 STAFF_EMAIL = "staff@exam-board.example"
 STAFF_PASSWORD = "e2e-Staff-password-2025!"
+STAFF_TOTP_SECRET = "E2ETESTSTAFFTOTPSECRETONLY234567"  # base32; the stack enrols its staff account with it
 # The stack runs with STAGE=local, whatever this test process uses.
 STAGE = "local"
 
@@ -59,6 +60,8 @@ class Stack:
     log_path: Path
     staff_email: str = STAFF_EMAIL
     staff_password: str = STAFF_PASSWORD
+    staff_totp_secret: str = STAFF_TOTP_SECRET
+    _staff_token: str | None = None
     names: dict[str, str] = field(default_factory=lambda: {
         "main_table": f"exam-results-{STAGE}-main",
         "batch_bucket": f"exam-results-{STAGE}-batches",
@@ -81,6 +84,20 @@ class Stack:
 
         return boto3.client(service, endpoint_url=self.moto_url, region_name="eu-west-1",
                             aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def staff_token(self) -> str:
+        """A staff session (both steps of the login, tests/two_factor.py), made once per stack:
+        a TOTP code is accepted once per 30 s step, so signing in for every test would wait."""
+        if self._staff_token is None:
+            import requests
+
+            from tests.two_factor import sign_in, via_http
+
+            creds = {"email": self.staff_email, "password": self.staff_password}
+            session, _ = sign_in(via_http(requests.Session(), self.base_url), "/staff/login", creds,
+                                 self.staff_totp_secret)
+            self._staff_token = str(session["token"])
+        return self._staff_token
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -131,6 +148,7 @@ def start_stack(workdir: Path, **env_overrides: str) -> Stack:
         "OUTBOX_DIR": str(outbox_dir),
         "STAFF_EMAIL": STAFF_EMAIL,
         "STAFF_PASSWORD": STAFF_PASSWORD,
+        "STAFF_TOTP_SECRET": STAFF_TOTP_SECRET,
         "VISIBILITY_TIMEOUT_SECONDS": "2",
         "SCHEDULE_SECONDS": "2",
         "PYTHONUNBUFFERED": "1",

@@ -23,8 +23,7 @@ def test_register_verify_login_pending_reset(stack: Stack) -> None:
     base = stack.base_url
     http = requests.Session()
     # Given staff upload an entries file through the presigned URL
-    staff = http.post(f"{base}/staff/login", json={"email": stack.staff_email,
-                                                   "password": stack.staff_password}).json()["token"]
+    staff = stack.staff_token()
     auth = {"Authorization": f"Bearer {staff}"}
     batch = http.post(f"{base}/staff/batches", json={"kind": "entries", "filename": "june.csv"},
                       headers=auth).json()

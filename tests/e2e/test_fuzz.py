@@ -81,8 +81,7 @@ def set_up(stack: Stack, http: requests.Session) -> Principals:
     base = stack.base_url
 
     # Staff
-    staff = ok(http.post(f"{base}/staff/login", json={"email": stack.staff_email,
-                                                       "password": stack.staff_password}), 200)["token"]
+    staff = stack.staff_token()
     staff_h = {"Authorization": f"Bearer {staff}"}
 
     # A candidate: entries and results files through presigned URLs, register, log in

@@ -40,8 +40,7 @@ def test_results_file_to_email_results_and_statement(stack: Stack) -> None:
     from pypdf import PdfReader
 
     base, http = stack.base_url, requests.Session()
-    staff = http.post(f"{base}/staff/login", json={"email": stack.staff_email,
-                                                   "password": stack.staff_password}).json()["token"]
+    staff = stack.staff_token()
     auth = {"Authorization": f"Bearer {staff}"}
     # Given the entries, and one of the two candidates registered
     assert upload(http, base, auth, "entries", ENTRIES)["rows_ok"] == 2

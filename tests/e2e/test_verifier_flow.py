@@ -109,9 +109,7 @@ def test_register_approve_set_password_share_view_statement(stack: Stack) -> Non
     assert r.status_code == 202, r.text
     org_id = r.json()["org_id"]
     # staff approve it
-    staff = requests.post(
-        f"{base}/staff/login", json={"email": stack.staff_email, "password": stack.staff_password}, timeout=10
-    ).json()["token"]
+    staff = stack.staff_token()
     staff_h = {"Authorization": f"Bearer {staff}"}
     pending = requests.get(f"{base}/staff/organisations?status=pending", headers=staff_h, timeout=10).json()
     assert org_id in [o["org_id"] for o in pending["organisations"]]
