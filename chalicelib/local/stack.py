@@ -164,6 +164,10 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    from .moto_locks import install as install_item_locks
+
+    install_item_locks()  # DynamoDB's per-item atomicity, which moto's threaded server lacks
+
     stoppers: list[tuple[str, Any]] = []
     moto_server = ThreadedMotoServer(ip_address=HOST, port=moto_port, verbose=False)
     moto_server.start()

@@ -51,15 +51,15 @@ def register(data: dict) -> dict:
     if data["accept_terms"] is not True:
         raise ValidationError({"accept_terms": "must be true: accept the terms to register"})
     _password_or_error(data["password"], id_number)
-    sec.ensure_not_locked("register", id_number, TOO_MANY)
-
-    # One path for an unknown ID and a wrong secret: same work, same reply.
-    expected = sec.secret_number_hash(id_number, secret)
-    entries = _entries(id_number)
-    if not any(sec.same(e.secret_hash, expected) for e in entries):
-        sec.record_failure("register", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
-                           lockout=LOCKOUT_SECONDS)
-        raise Forbidden(WRONG_SECRET)
+    # One path for an unknown ID and a wrong secret: same work, same reply. The guess is
+    # counted before it is checked, so concurrent requests cannot check more than 5.
+    with sec.attempt("register", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
+                     lockout=LOCKOUT_SECONDS, message=TOO_MANY) as guess:
+        expected = sec.secret_number_hash(id_number, secret)
+        entries = _entries(id_number)
+        if not any(sec.same(e.secret_hash, expected) for e in entries):
+            guess.failed()
+            raise Forbidden(WRONG_SECRET)
 
     first = entries[0]
     account = m.CandidateAccount(

@@ -286,13 +286,14 @@ def find_by_reference(reference_number: str, date_of_birth: str) -> m.Result:
 
 def search(scope: str, who: str, reference_number: str, date_of_birth: str) -> m.Result:
     """`find_by_reference` with at most SEARCH_FAILURES_PER_HOUR misses per `who` an hour (429)."""
-    sec.ensure_not_locked(scope, who, TOO_MANY_SEARCHES)
-    try:
-        return find_by_reference(reference_number, date_of_birth)
-    except NotFound as err:
-        if err.message == NO_MATCH:
-            sec.record_failure(scope, who, limit=SEARCH_FAILURES_PER_HOUR, window=3600, lockout=3600)
-        raise
+    with sec.attempt(scope, who, limit=SEARCH_FAILURES_PER_HOUR, window=3600, lockout=3600,
+                     message=TOO_MANY_SEARCHES) as guess:
+        try:
+            return find_by_reference(reference_number, date_of_birth)
+        except NotFound as err:
+            if err.message == NO_MATCH:
+                guess.failed()
+            raise
 
 
 def org_search(actor: Actor, reference_number: str, date_of_birth: str) -> dict:
