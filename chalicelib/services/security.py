@@ -22,7 +22,7 @@ from .. import config
 from ..adapters import clock
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
-from ..domain.errors import RateLimited, Unauthenticated
+from ..domain.errors import AppError, RateLimited, Unauthenticated
 
 
 def sha256(value: str) -> str:
@@ -243,17 +243,26 @@ def attempt(scope: str, key: str, *, limit: int, window: int, lockout: int,
     """Guard the evaluation of one guess: `limit` guesses per `window` seconds per key, the
     `limit`-th failure locks the key for `lockout` seconds (429 with Retry-After, even for the
     right guess). The slot is taken before the block runs, so requests in flight together
-    cannot evaluate more than `limit` guesses; the block calls `failed()` on a wrong guess,
-    and leaving it any other way gives the slot back (see `Attempt.succeeded`)."""
+    cannot evaluate more than `limit` guesses; the block calls `failed()` on a wrong guess.
+    Leaving it normally or with a domain error (AppError) gives the slot back (see
+    `Attempt.succeeded`); an unexpected exception keeps it, uncounted as a failure."""
     item, left = _take_slot(_counter_pk(f"try#{scope}", key), limit=limit, window=window)
     if item is None:
         raise RateLimited(message, retry_after=left)
     guess = Attempt(item, limit=limit, lockout=lockout)
     try:
         yield guess
-    finally:
-        if not guess.done:
+    except AppError:
+        if not guess.done:  # an answer that is not "wrong" (a 400, a 404 of another kind)
             guess.succeeded()
+        raise
+    except BaseException:
+        # An unexpected error keeps the slot (an attempt, not a failure): a guess whose check
+        # crashes must not be free, or a crash could be used to guess without limit.
+        guess.done = True
+        raise
+    if not guess.done:
+        guess.succeeded()
 
 
 def clear_attempts(scope: str, key: str) -> None:
