@@ -114,6 +114,21 @@ def peek_token(token: str, purpose: str) -> m.Token | None:
     return item
 
 
+def credential_tag(password_hash: str | None) -> str:
+    """A keyed fingerprint of an account's current password hash, put into every password-reset
+    and set-password token when it is issued and compared when the token is used. Each password
+    change makes a new hash (new salt), so it ends every outstanding link of the account at
+    once, with no scan and no index of tokens. A token without a tag (an invitation to an
+    account that has no password yet) works only while the account has no password."""
+    return keyed_hash("credential", password_hash or "")
+
+
+def for_credential(item: m.Token, password_hash: str | None) -> bool:
+    """True when the token was issued for the account's current password (see credential_tag)."""
+    tag = (item.data or {}).get("cred", credential_tag(None))
+    return isinstance(tag, str) and same(tag, credential_tag(password_hash))
+
+
 def consume_token(token: str, purpose: str) -> m.Token | None:
     """The token's record, deleted so that it works once; None if unknown, used or expired."""
     item = peek_token(token, purpose)
