@@ -14,10 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pynamodb.exceptions import PutError
+
 from .. import config
 from ..adapters import clock, storage
 from ..db import models as m
-from ..db.repo import get_or_none
+from ..db.repo import condition_failed, get_or_none
 from ..domain import exams
 from ..domain.errors import NotFound, ValidationError
 from ..domain.ids import check_reference_number
@@ -121,7 +123,14 @@ def share(id_number: str, result_id: str, org_id: str) -> dict:
         shared_at=clock.iso(now), gsi1pk=m.ORG_SHARES + org.org_id, gsi1sk=seq,
         gsi2pk=m.CAND_SHARES + id_number, gsi2sk=seq,
     )
-    item.save(condition=m.Share.pk.does_not_exist())
+    try:
+        item.save(condition=m.Share.pk.does_not_exist())
+    except PutError as err:
+        if not condition_failed(err):
+            raise
+        # The same share made by a request at the same moment: the same reply as a re-share
+        # (and its alerts and webhooks were sent once, by the request that made it).
+        return candidate_share_view(m.Share.get(m.SHARE + share_id, "SHARE", consistent_read=True))
     _alert_immediately(org)
     _notify_webhooks(item)
     return candidate_share_view(item)

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from verifier_kit are redefined as arguments
 """Lock-outs and rate limits under REAL concurrency: threads call the service functions
 against moto in-process (chalice.test.Client is not thread-safe). Evaluations of a guess are
 counted by wrapping the check itself; whatever the concurrency, at most the limit get through.
@@ -17,6 +18,7 @@ from typing import Any
 import pytest
 
 from .conftest import entry_row
+from .verifier_kit import make_org, staff  # noqa: F401 - fixtures
 
 PASSWORD = "violet-harbour-lantern"
 REG = {"id_number": "SIR094701", "secret_number": "4821", "email": "zoe@example.org",
@@ -194,3 +196,33 @@ def test_a_new_window_opens_after_the_old_one(account, _clock):
         with pytest.raises(Unauthenticated):
             candidates.login(account, "wrong-password-here")
     assert candidates.login(account, PASSWORD)["token"]
+
+
+def test_concurrent_identical_shares_get_the_re_share_reply(api, make_org, monkeypatch):
+    """The same share made by 12 requests at once: one share, one webhook event, and every
+    request gets the reply a sequential re-share gets (no 500 from the conditional put)."""
+    from chalicelib.db import models as m
+    from chalicelib.services import shares
+
+    from .verifier_kit import make_candidate, make_result
+
+    org = make_org()
+    make_candidate()
+    rid = make_result()
+    notified = Calls(lambda item: None)
+    monkeypatch.setattr(shares, "_notify_webhooks", notified)
+    # every request looks for the share before any of them writes it: the race, every time
+    looked = threading.Barrier(12)
+    real_get = shares.get_or_none
+
+    def get_then_wait(model: Any, *key: str) -> Any:
+        found = real_get(model, *key)
+        if model is m.Share:
+            looked.wait(timeout=30)
+        return found
+
+    monkeypatch.setattr(shares, "get_or_none", get_then_wait)
+    outcomes = together([lambda: shares.share("SIR094701", rid, org.org_id)] * 12)
+    assert all(isinstance(o, dict) for o in outcomes), outcomes
+    assert len({o["share_id"] for o in outcomes}) == 1
+    assert notified.n == 1
