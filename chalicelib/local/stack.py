@@ -75,7 +75,9 @@ class HttpServer:
 
     def __init__(self, app: Any, port: int) -> None:
         from chalice.config import Config
-        from chalice.local import create_local_server
+        from chalice.local import ThreadedHTTPServer, create_local_server
+
+        ThreadedHTTPServer.request_queue_size = 128  # socketserver's backlog of 5 resets bursts
 
         cfg = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=60,
                             lambda_memory_size=128)
