@@ -32,7 +32,9 @@ def aws():
 
     from chalicelib.adapters import aws as aws_adapter
     from chalicelib.adapters import queue
+    from chalicelib.local.moto_locks import install
 
+    install()  # conditional writes atomic under threads, as on DynamoDB
     with mock_aws():
         aws_adapter.reset_clients()
         queue.queue_url.cache_clear()

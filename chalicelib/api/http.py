@@ -40,11 +40,25 @@ def read_json(request: Any) -> dict:
         raise ValidationError({"body": "a JSON object is required"}, "The request body is empty.")
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # RecursionError: brackets nested too deep to parse
         raise ValidationError({"body": "not valid JSON"}, "The request body is not valid JSON.") from None
+    if not _is_unicode(body):
+        raise ValidationError({"body": "not valid Unicode text"},
+                              "The request body contains text that is not valid Unicode.")
     if not isinstance(body, dict):
         raise ValidationError({"body": "must be a JSON object"}, "The request body must be a JSON object.")
     return body
+
+
+def _is_unicode(body: Any) -> bool:
+    """False when a string (key or value) holds a lone surrogate: JSON's \\ud800 escape is valid
+    JSON but not Unicode text, and nothing downstream (UTF-8, DynamoDB, argon2) can take it.
+    Re-encoding checks every string at C speed and without recursion of our own."""
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except (UnicodeEncodeError, RecursionError):
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- field specs

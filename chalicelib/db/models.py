@@ -165,9 +165,12 @@ class Token(Item):
 
 class Counter(Item):
     """Rate limiting: pk RL#<scope>#<hashed key>, sk RL. A window opens at the key's first
-    event (`window_start`), not at a clock boundary."""
+    event (`window_start`), not at a clock boundary. `hits` counts the slots taken in the
+    window (guesses in flight + failed ones), `fails` the failed guesses; `locked_until` is a
+    lock-out (see services/security.py)."""
 
     hits = NumberAttribute(default=0)
+    fails = NumberAttribute(null=True)
     window_start = NumberAttribute(null=True)
     locked_until = NumberAttribute(null=True)
     ttl = NumberAttribute(null=True)  # epoch seconds; the table's TTL attribute

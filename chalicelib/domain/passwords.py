@@ -48,6 +48,13 @@ def _normalise(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
 
+def _secret(password: str) -> bytes:
+    """What argon2 hashes: the NFKC form as UTF-8. `surrogatepass` so that text which is not
+    valid Unicode (a lone surrogate from a JSON escape) is still hashed, never an exception;
+    for valid text it is plain UTF-8."""
+    return _normalise(password).encode("utf-8", "surrogatepass")
+
+
 @functools.lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """The common-password list, case-folded; read from disk once per process."""
@@ -99,7 +106,7 @@ def _hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     """Return an argon2id PHC string (``$argon2id$v=19$m=19456,t=2,p=1$...``) for `password`."""
-    return _hasher().hash(_normalise(password))
+    return _hasher().hash(_secret(password))
 
 
 def verify_password(stored_hash: object, password: object) -> bool:
@@ -117,7 +124,7 @@ def verify_password(stored_hash: object, password: object) -> bool:
         burn_verify_time(password)
         return False
     try:
-        return bool(_hasher().verify(stored_hash, _normalise(password)))
+        return bool(_hasher().verify(stored_hash, _secret(password)))
     except (VerificationError, InvalidHashError, ValueError, TypeError):
         return False
 
@@ -139,9 +146,10 @@ def needs_rehash(stored_hash: object) -> bool:
 
 def burn_verify_time(password: object = "") -> None:
     """Spend the time of one verification, for an unknown account, so that it answers as slowly
-    as a known one with a wrong password."""
+    as a known one with a wrong password. Never raises: whatever the password, the time is
+    spent and the caller goes on to count the failure."""
     from argon2.exceptions import VerificationError
 
-    text = _normalise(password) if isinstance(password, str) else ""
-    with contextlib.suppress(VerificationError):
-        _hasher().verify(_DUMMY_HASH, text)
+    secret = _secret(password) if isinstance(password, str) else b""
+    with contextlib.suppress(VerificationError, ValueError, TypeError):
+        _hasher().verify(_DUMMY_HASH, secret)

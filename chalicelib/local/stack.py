@@ -76,7 +76,9 @@ class HttpServer:
 
     def __init__(self, app: Any, port: int) -> None:
         from chalice.config import Config
-        from chalice.local import create_local_server
+        from chalice.local import ThreadedHTTPServer, create_local_server
+
+        ThreadedHTTPServer.request_queue_size = 128  # socketserver's backlog of 5 resets bursts
 
         cfg = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=60,
                             lambda_memory_size=128)
@@ -165,6 +167,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, on_signal)
 
     from moto.server import ThreadedMotoServer
+
+    from .moto_locks import install as install_item_locks
+
+    install_item_locks()  # DynamoDB's per-item atomicity, which moto's threaded server lacks
 
     stoppers: list[tuple[str, Any]] = []
     moto_server = ThreadedMotoServer(ip_address=HOST, port=moto_port, verbose=False)

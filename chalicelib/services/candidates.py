@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 
 from ..adapters import clock
 from ..db import models as m
@@ -51,15 +51,15 @@ def register(data: dict) -> dict:
     if data["accept_terms"] is not True:
         raise ValidationError({"accept_terms": "must be true: accept the terms to register"})
     _password_or_error(data["password"], id_number)
-    sec.ensure_not_locked("register", id_number, TOO_MANY)
-
-    # One path for an unknown ID and a wrong secret: same work, same reply.
-    expected = sec.secret_number_hash(id_number, secret)
-    entries = _entries(id_number)
-    if not any(sec.same(e.secret_hash, expected) for e in entries):
-        sec.record_failure("register", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
-                           lockout=LOCKOUT_SECONDS)
-        raise Forbidden(WRONG_SECRET)
+    # One path for an unknown ID and a wrong secret: same work, same reply. The guess is
+    # counted before it is checked, so concurrent requests cannot check more than 5.
+    with sec.attempt("register", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
+                     lockout=LOCKOUT_SECONDS, message=TOO_MANY) as guess:
+        expected = sec.secret_number_hash(id_number, secret)
+        entries = _entries(id_number)
+        if not any(sec.same(e.secret_hash, expected) for e in entries):
+            guess.failed()
+            raise Forbidden(WRONG_SECRET)
 
     first = entries[0]
     account = m.CandidateAccount(
@@ -198,7 +198,8 @@ def send_password_reset(id_number: str, email_hash: str) -> bool:
     account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
     if account is None or not sec.same(_reset_email_hash(account.email), email_hash):
         return False
-    token = sec.issue_token("password_reset", "candidate", id_number, RESET_SECONDS)
+    token = sec.issue_token("password_reset", "candidate", id_number, RESET_SECONDS,
+                            data={"cred": sec.credential_tag(account.password_hash)})
     from ..adapters import email as mailer
 
     mailer.send(messages.password_reset(account.email, account.first_name, token))
@@ -206,16 +207,29 @@ def send_password_reset(id_number: str, email_hash: str) -> bool:
 
 
 def confirm_password_reset(token: str, new_password: str) -> None:
+    """A reset link works once, for an hour, and only while the password is the one it was
+    issued for: any later reset or change ends it (security.credential_tag). The new password
+    is written on condition that the old one is still there (two links used at once: one
+    wins). It ends every session, and the login lock-out: the owner proved who they are."""
     bad = ValidationError({"token": "this link is not valid, was used already, or has expired"})
     item = sec.peek_token(token, "password_reset")
     if item is None:
         raise bad
     _password_or_error(new_password, item.subject, "new_password")
+    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(item.subject))
+    if account is None or not sec.for_credential(item, account.password_hash):
+        raise bad
     if sec.consume_token(token, "password_reset") is None:
         raise bad
-    account = _account(item.subject)
-    account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(new_password))])
+    try:
+        account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(new_password))],
+                       condition=m.CandidateAccount.password_hash == account.password_hash)
+    except UpdateError as err:
+        if condition_failed(err):
+            raise bad from None
+        raise
     sec.end_sessions("candidate", account.id_number)
+    sec.clear_attempts("login", account.id_number)
 
 
 # ---------------------------------------------------------------- results

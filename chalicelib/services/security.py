@@ -8,19 +8,21 @@
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import math
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from .. import config
 from ..adapters import clock
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
-from ..domain.errors import RateLimited, Unauthenticated
+from ..domain.errors import AppError, RateLimited, Unauthenticated
 
 
 def sha256(value: str) -> str:
@@ -112,6 +114,21 @@ def peek_token(token: str, purpose: str) -> m.Token | None:
     return item
 
 
+def credential_tag(password_hash: str | None) -> str:
+    """A keyed fingerprint of an account's current password hash, put into every password-reset
+    and set-password token when it is issued and compared when the token is used. Each password
+    change makes a new hash (new salt), so it ends every outstanding link of the account at
+    once, with no scan and no index of tokens. A token without a tag (an invitation to an
+    account that has no password yet) works only while the account has no password."""
+    return keyed_hash("credential", password_hash or "")
+
+
+def for_credential(item: m.Token, password_hash: str | None) -> bool:
+    """True when the token was issued for the account's current password (see credential_tag)."""
+    tag = (item.data or {}).get("cred", credential_tag(None))
+    return isinstance(tag, str) and same(tag, credential_tag(password_hash))
+
+
 def consume_token(token: str, purpose: str) -> m.Token | None:
     """The token's record, deleted so that it works once; None if unknown, used or expired."""
     item = peek_token(token, purpose)
@@ -127,50 +144,146 @@ def consume_token(token: str, purpose: str) -> m.Token | None:
 
 
 # ---------------------------------------------------------------- rate limits
-def count_hit(scope: str, key: str, window: int) -> tuple[int, int]:
-    """Count one event; returns (events in the window so far, seconds until the window ends).
-    The window opens at the key's first event: windows aligned to the clock would let 2 x
-    (limit - 1) guesses through around each boundary. Keys are hashed: an ID number or email
-    never appears in a key."""
-    now = clock.now()
-    item = m.Counter(f"{m.RATE}{scope}#{keyed_hash('rate', key)}", "RL")
-    try:
-        item.update(actions=[m.Counter.hits.add(1)], condition=m.Counter.window_start > now - window)
-    except UpdateError as err:
-        if not condition_failed(err):
+# Every limit is one Counter item per (scope, key), whose key is an HMAC of the ID number or
+# email (never the value itself). A window opens at the key's first event, not at a clock
+# boundary: windows aligned to the clock would let 2 x (limit - 1) guesses through around
+# each boundary.
+#
+# A slot is taken atomically BEFORE the work it guards: a conditional update adds one to
+# `hits` only while `hits < limit`, the window is open and the key is not locked. DynamoDB
+# applies it to the item atomically, so whatever the number of requests in flight at most
+# `limit` of them get through per window (counting after the work, as before, let every
+# concurrent request be evaluated).
+
+_RETRIES = 8
+
+
+def _counter_pk(scope: str, key: str) -> str:
+    return f"{m.RATE}{scope}#{keyed_hash('rate', key)}"
+
+
+def _take_slot(pk: str, *, limit: int, window: int) -> tuple[m.Counter | None, int]:
+    """Take one of the `limit` slots of the key's current window. Returns (the counter, with
+    the window it was taken in, 0), or (None, seconds to wait) when the window is full or the
+    key is locked.
+
+    When no window is open (none yet, or the last one is over) a new one is opened by a put
+    conditional on that still being so: of two requests opening one at the same moment one
+    wins, and the other goes back to the conditional increment (never overwriting the
+    winner's count)."""
+    c = m.Counter
+    for _ in range(_RETRIES):
+        now = round(clock.now(), 3)
+        not_locked = c.locked_until.does_not_exist() | (c.locked_until <= now)
+        item = c(pk, "RL")
+        try:
+            item.update(actions=[c.hits.add(1)],
+                        condition=(c.window_start > now - window) & (c.hits < limit) & not_locked)
+            return item, 0
+        except UpdateError as err:
+            if not condition_failed(err):
+                raise
+        try:
+            current: m.Counter | None = c.get(pk, "RL", consistent_read=True)
+        except c.DoesNotExist:
+            current = None
+        if current is not None:
+            if current.locked_until and current.locked_until > now:
+                return None, math.ceil(current.locked_until - now)
+            if current.window_start is not None and current.window_start > now - window:
+                if (current.hits or 0) >= limit:
+                    return None, max(1, math.ceil(current.window_start + window - now))
+                continue  # a slot was given back meanwhile: increment again
+        fresh = c(pk, "RL", hits=1, fails=0, window_start=now, ttl=int(now + window + 60))
+        over = c.window_start.does_not_exist() | (c.window_start <= now - window)
+        try:
+            fresh.save(condition=c.pk.does_not_exist() | (over & not_locked))
+            return fresh, 0
+        except PutError as err:
+            if not condition_failed(err):
+                raise
+        # another request opened the window first: take a slot in it
+    return None, 1  # contended beyond reason: refuse rather than let a guess through
+
+
+class Attempt:
+    """One guess (a password, a Secret number, a reference number), counted before it is
+    evaluated. Call `failed()` when the guess was wrong; anything else gives the slot back."""
+
+    def __init__(self, item: m.Counter, *, limit: int, lockout: int) -> None:
+        self._item = item
+        self._window = item.window_start
+        self._limit = limit
+        self._lockout = lockout
+        self.done = False
+
+    def failed(self) -> None:
+        """A wrong guess keeps its slot and counts as a failure; the `limit`-th failure of the
+        window locks the key for `lockout` seconds. (A failure that ends after its window was
+        replaced by a new one is not carried into the new one: it was counted in its own.)"""
+        self.done = True
+        c = m.Counter
+        try:
+            self._item.update(actions=[c.fails.add(1)], condition=c.window_start == self._window)
+        except UpdateError as err:
+            if condition_failed(err):
+                return
             raise
-        # No window open for this key (none yet, or the last one is over): open one.
-        item = m.Counter(item.pk, "RL", hits=1, window_start=now, ttl=int(now + window + 60))
-        item.save()
-    return int(item.hits), math.ceil(float(item.window_start or now) + window - now)
+        if (self._item.fails or 0) >= self._limit:
+            until = clock.now() + self._lockout
+            try:
+                self._item.update(actions=[c.locked_until.set(until), c.ttl.set(int(until) + 60)],
+                                  condition=c.window_start == self._window)
+            except UpdateError as err:
+                if not condition_failed(err):
+                    raise
+
+    def succeeded(self) -> None:
+        """A right guess (or one that ended without an answer) gives its slot back: a user who
+        types the right password is never locked by their own successes. It does not wipe the
+        window's earlier failures, so an attacker gains nothing by interleaving with them."""
+        self.done = True
+        c = m.Counter
+        try:
+            self._item.update(actions=[c.hits.add(-1)],
+                              condition=(c.window_start == self._window) & (c.hits > 0))
+        except UpdateError as err:
+            if not condition_failed(err):
+                raise
 
 
-def locked_for(scope: str, key: str) -> int:
-    """Seconds left on a lock-out, 0 when none."""
-    item = get_or_none(m.Counter, f"{m.RATE}lock#{scope}#{keyed_hash('rate', key)}", "RL")
-    if item is None or not item.locked_until:
-        return 0
-    left = item.locked_until - clock.now()
-    return math.ceil(left) if left > 0 else 0
-
-
-def lock(scope: str, key: str, seconds: int) -> None:
-    until = clock.now() + seconds
-    m.Counter(f"{m.RATE}lock#{scope}#{keyed_hash('rate', key)}", "RL", locked_until=until,
-              ttl=int(until) + 60).save()
-
-
-def ensure_not_locked(scope: str, key: str, message: str) -> None:
-    left = locked_for(scope, key)
-    if left:
+@contextlib.contextmanager
+def attempt(scope: str, key: str, *, limit: int, window: int, lockout: int,
+            message: str = "Too many attempts. Try again later.") -> Iterator[Attempt]:
+    """Guard the evaluation of one guess: `limit` guesses per `window` seconds per key, the
+    `limit`-th failure locks the key for `lockout` seconds (429 with Retry-After, even for the
+    right guess). The slot is taken before the block runs, so requests in flight together
+    cannot evaluate more than `limit` guesses; the block calls `failed()` on a wrong guess.
+    Leaving it normally or with a domain error (AppError) gives the slot back (see
+    `Attempt.succeeded`); an unexpected exception keeps it, uncounted as a failure."""
+    item, left = _take_slot(_counter_pk(f"try#{scope}", key), limit=limit, window=window)
+    if item is None:
         raise RateLimited(message, retry_after=left)
+    guess = Attempt(item, limit=limit, lockout=lockout)
+    try:
+        yield guess
+    except AppError:
+        if not guess.done:  # an answer that is not "wrong" (a 400, a 404 of another kind)
+            guess.succeeded()
+        raise
+    except BaseException:
+        # An unexpected error keeps the slot (an attempt, not a failure): a guess whose check
+        # crashes must not be free, or a crash could be used to guess without limit.
+        guess.done = True
+        raise
+    if not guess.done:
+        guess.succeeded()
 
 
-def record_failure(scope: str, key: str, *, limit: int, window: int, lockout: int) -> None:
-    """Count a failed attempt; the `limit`-th within `window` locks the key for `lockout`."""
-    count, _ = count_hit(f"fail#{scope}", key, window)
-    if count >= limit:
-        lock(scope, key, lockout)
+def clear_attempts(scope: str, key: str) -> None:
+    """End the key's window and lock-out (a completed password reset proves the account's
+    owner: the new password must work at once)."""
+    m.Counter(_counter_pk(f"try#{scope}", key), "RL").delete()
 
 
 LOGIN_LIMIT = 5
@@ -180,26 +293,29 @@ TOO_MANY = "Too many attempts. Try again later."
 
 
 def check_password(scope: str, key: str, stored_hash: str | None, password: str, wrong: Exception) -> None:
-    """The one way a password is checked, for every audience. Lock-out first (5 failures in 15
-    minutes lock the key for 15 minutes); an unknown account (`stored_hash` None) still costs one
-    full argon2 verification, so that neither the reply nor its timing tells it apart; a failure
-    is counted and raises `wrong`, the same for both."""
+    """The one way a password is checked, for every audience: 5 guesses per key in 15 minutes,
+    taken before the check (see `attempt`); 5 failures lock the key for 15 minutes. An unknown
+    account (`stored_hash` None) is counted the same way and still costs one full argon2
+    verification, so that neither the reply nor its timing tells it apart; a failure raises
+    `wrong`, the same for both. A right password gives its slot back."""
     from ..domain import passwords
 
-    ensure_not_locked(scope, key, TOO_MANY)
-    if stored_hash is None:
-        passwords.burn_verify_time(password)
-        ok = False
-    else:
-        ok = passwords.verify_password(stored_hash, password)
-    if not ok:
-        record_failure(scope, key, limit=LOGIN_LIMIT, window=LOGIN_WINDOW, lockout=LOGIN_LOCKOUT)
-        raise wrong
+    with attempt(scope, key, limit=LOGIN_LIMIT, window=LOGIN_WINDOW, lockout=LOGIN_LOCKOUT,
+                 message=TOO_MANY) as guess:
+        if stored_hash is None:
+            passwords.burn_verify_time(password)
+            ok = False
+        else:
+            ok = passwords.verify_password(stored_hash, password)
+        if not ok:
+            guess.failed()
+            raise wrong
 
 
 def limit_rate(scope: str, key: str, *, limit: int, window: int, message: str) -> None:
-    """At most `limit` events per fixed `window` seconds, then 429 until the window ends."""
-    count, left = count_hit(scope, key, window)
-    if count > limit:
+    """At most `limit` events per `window` seconds (from the key's first event), then 429 until
+    the window ends. The event is counted by the same conditional update as a guess, so
+    concurrent requests cannot exceed the limit nor overwrite each other's count."""
+    item, left = _take_slot(_counter_pk(scope, key), limit=limit, window=window)
+    if item is None:
         raise RateLimited(message, retry_after=left)
-

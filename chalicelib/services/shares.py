@@ -14,10 +14,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pynamodb.exceptions import PutError
+
 from .. import config
 from ..adapters import clock, storage
 from ..db import models as m
-from ..db.repo import get_or_none
+from ..db.repo import condition_failed, get_or_none
 from ..domain import exams
 from ..domain.errors import NotFound, ValidationError
 from ..domain.ids import check_reference_number
@@ -126,7 +128,14 @@ def share(id_number: str, result_id: str, org_id: str) -> dict:
         shared_at=clock.iso(now), gsi1pk=m.ORG_SHARES + org.org_id, gsi1sk=seq,
         gsi2pk=m.CAND_SHARES + id_number, gsi2sk=seq,
     )
-    item.save(condition=m.Share.pk.does_not_exist())
+    try:
+        item.save(condition=m.Share.pk.does_not_exist())
+    except PutError as err:
+        if not condition_failed(err):
+            raise
+        # The same share made by a request at the same moment: the same reply as a re-share
+        # (and its alerts and webhooks were sent once, by the request that made it).
+        return candidate_share_view(m.Share.get(m.SHARE + share_id, "SHARE", consistent_read=True))
     _alert_immediately(org)
     _notify_webhooks(item)
     return candidate_share_view(item)
@@ -310,19 +319,21 @@ def find_by_reference(reference_number: str, date_of_birth: str) -> m.Result:
 def search(scope: str, who: str, org_id: str, audit_actor: str, how: str, reference_number: str,
            date_of_birth: str) -> m.Result:
     """`find_by_reference` with at most SEARCH_FAILURES_PER_HOUR misses per `who` (a user or an
-    API key) and ORG_SEARCH_FAILURES_PER_HOUR per organisation an hour (then 429). A hit is
-    audited by the caller; a miss is audited here (how `<how>_miss`)."""
-    sec.ensure_not_locked(scope, who, TOO_MANY_SEARCHES)
-    sec.ensure_not_locked("org-search-misses", org_id, TOO_MANY_SEARCHES)
-    try:
-        return find_by_reference(reference_number, date_of_birth)
-    except NotFound as err:
-        if err.message == NO_MATCH:
-            sec.record_failure(scope, who, limit=SEARCH_FAILURES_PER_HOUR, window=3600, lockout=3600)
-            sec.record_failure("org-search-misses", org_id, limit=ORG_SEARCH_FAILURES_PER_HOUR,
-                               window=3600, lockout=3600)
-            audit.record_miss(org_id, audit_actor, f"{how}_miss", reference_number)
-        raise
+    API key) and ORG_SEARCH_FAILURES_PER_HOUR per organisation an hour (then 429), each guess
+    counted before it is evaluated. A hit is audited by the caller; a miss is audited here
+    (how `<how>_miss`)."""
+    with sec.attempt(scope, who, limit=SEARCH_FAILURES_PER_HOUR, window=3600, lockout=3600,
+                     message=TOO_MANY_SEARCHES) as guess, \
+            sec.attempt("org-search-misses", org_id, limit=ORG_SEARCH_FAILURES_PER_HOUR, window=3600,
+                        lockout=3600, message=TOO_MANY_SEARCHES) as org_guess:
+        try:
+            return find_by_reference(reference_number, date_of_birth)
+        except NotFound as err:
+            if err.message == NO_MATCH:
+                guess.failed()
+                org_guess.failed()
+                audit.record_miss(org_id, audit_actor, f"{how}_miss", reference_number)
+            raise
 
 
 def org_search(actor: Actor, reference_number: str, date_of_birth: str) -> dict:

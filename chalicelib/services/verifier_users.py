@@ -7,7 +7,7 @@ user and organisation with two GetItems. A deleted user's sessions are ended at 
 from __future__ import annotations
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from .. import config
@@ -80,14 +80,24 @@ def set_password(token: str, password: str) -> None:
     problem = passwords.password_problem(password)
     if problem:
         raise ValidationError({"password": problem})
-    if sec.consume_token(token, "verifier_password") is None:
-        raise bad
     user = get_or_none(m.VerifierUser, m.VUSER + item.subject, "VUSER")
     if user is None or user.status == "pending":  # deleted since, or its organisation not approved
         raise bad
-    user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password)),
-                         m.VerifierUser.status.set("active")])
+    if not sec.for_credential(item, user.password_hash):  # the password changed since the link
+        raise bad
+    if sec.consume_token(token, "verifier_password") is None:
+        raise bad
+    same_password = (m.VerifierUser.password_hash == user.password_hash if user.password_hash
+                     else m.VerifierUser.password_hash.does_not_exist())
+    try:
+        user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password)),
+                             m.VerifierUser.status.set("active")], condition=same_password)
+    except UpdateError as err:
+        if condition_failed(err):  # another link was used at the same moment
+            raise bad from None
+        raise
     sec.end_sessions("verifier", user.user_id)
+    sec.clear_attempts("verifier-login", norm_email(user.email))
 
 
 RESETS_PER_HOUR = 3
@@ -112,7 +122,8 @@ def send_password_reset(user_id: str) -> bool:
     user = get_or_none(m.VerifierUser, m.VUSER + user_id, "VUSER") if user_id else None
     if user is None or user.status != "active":
         return False
-    token = sec.issue_token("verifier_password", "verifier", user.user_id, RESET_SECONDS)
+    token = sec.issue_token("verifier_password", "verifier", user.user_id, RESET_SECONDS,
+                            data={"cred": sec.credential_tag(user.password_hash)})
     from ..adapters import email as mailer
 
     mailer.send(messages.password_reset(user.email, user.first_name, token, "/verifiers/set-password"))
