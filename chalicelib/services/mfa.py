@@ -186,12 +186,12 @@ def _code_ok(account: Account, code: str) -> bool:
 
 
 def _check_code(account: Account, code: str, wrong: Exception) -> None:
-    """Lock-out first, then the code; a wrong one counts as a failed login and raises `wrong`."""
-    sec.ensure_not_locked(account.scope, account.key, sec.TOO_MANY)
-    if not _code_ok(account, code):
-        sec.record_failure(account.scope, account.key, limit=sec.LOGIN_LIMIT, window=sec.LOGIN_WINDOW,
-                           lockout=sec.LOGIN_LOCKOUT)
-        raise wrong
+    """The code, counted as a sign-in guess before it is checked (the password's lock-out); a
+    wrong one counts as a failed login and raises `wrong`."""
+    with sec.login_attempt(account.scope, account.key) as guess:
+        if not _code_ok(account, code):
+            guess.failed()
+            raise wrong
 
 
 def _enable(account: Account, sealed_pending: str, step: int) -> list[str]:
@@ -244,13 +244,12 @@ def complete(kind: str, mfa_token: str, code: str, load: Any) -> dict:
     code = code.strip()
     recovery: list[str] | None = None
     if (challenge.data or {}).get("setup"):
-        sec.ensure_not_locked(account.scope, account.key, sec.TOO_MANY)
-        pending = account.user.totp_pending
-        step = matching_step(unseal(pending, account.subject), code, None) if pending else None
-        if step is None:
-            sec.record_failure(account.scope, account.key, limit=sec.LOGIN_LIMIT, window=sec.LOGIN_WINDOW,
-                               lockout=sec.LOGIN_LOCKOUT)
-            raise Unauthenticated(BAD_CODE)
+        with sec.login_attempt(account.scope, account.key) as guess:
+            pending = account.user.totp_pending
+            step = matching_step(unseal(pending, account.subject), code, None) if pending else None
+            if step is None:
+                guess.failed()
+                raise Unauthenticated(BAD_CODE)
         if sec.consume_token(mfa_token, CHALLENGE) is None:
             raise Unauthenticated(BAD_CHALLENGE)
         recovery = _enable(account, pending, step)

@@ -292,6 +292,12 @@ LOGIN_LOCKOUT = 15 * 60
 TOO_MANY = "Too many attempts. Try again later."
 
 
+def login_attempt(scope: str, key: str) -> contextlib.AbstractContextManager[Attempt]:
+    """One sign-in guess (a password, or a second-factor code): the login lock-out's numbers."""
+    return attempt(scope, key, limit=LOGIN_LIMIT, window=LOGIN_WINDOW, lockout=LOGIN_LOCKOUT,
+                   message=TOO_MANY)
+
+
 def check_password(scope: str, key: str, stored_hash: str | None, password: str, wrong: Exception) -> None:
     """The one way a password is checked, for every audience: 5 guesses per key in 15 minutes,
     taken before the check (see `attempt`); 5 failures lock the key for 15 minutes. An unknown
@@ -300,8 +306,7 @@ def check_password(scope: str, key: str, stored_hash: str | None, password: str,
     `wrong`, the same for both. A right password gives its slot back."""
     from ..domain import passwords
 
-    with attempt(scope, key, limit=LOGIN_LIMIT, window=LOGIN_WINDOW, lockout=LOGIN_LOCKOUT,
-                 message=TOO_MANY) as guess:
+    with login_attempt(scope, key) as guess:
         if stored_hash is None:
             passwords.burn_verify_time(password)
             ok = False
@@ -319,3 +324,9 @@ def limit_rate(scope: str, key: str, *, limit: int, window: int, message: str) -
     item, left = _take_slot(_counter_pk(scope, key), limit=limit, window=window)
     if item is None:
         raise RateLimited(message, retry_after=left)
+
+
+def within_rate(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """Count one event; False (and not counted) when the key has had `limit` in its window."""
+    item, _ = _take_slot(_counter_pk(scope, key), limit=limit, window=window)
+    return item is not None

@@ -244,8 +244,8 @@ def handle_join(job: dict) -> bool:
     org = approved_org_for_email(email)
     if org is None or get_or_none(m.VerifierEmail, m.VEMAIL + norm_email(email), "VEMAIL") is not None:
         return False
-    count, _ = sec.count_hit("verifier-join-org", org.org_id, JOINS_WINDOW)
-    if count > JOINS_PER_ORG_PER_HOUR:
+    if not sec.within_rate("verifier-join-org", org.org_id, limit=JOINS_PER_ORG_PER_HOUR,
+                           window=JOINS_WINDOW):
         return False
     request_id = sortable_id()
     m.JoinRequest(m.ORG + org.org_id, m.JOIN + request_id, request_id=request_id, org_id=org.org_id,
