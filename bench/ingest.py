@@ -210,7 +210,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> dict[str, float]:
     with mock_aws():
         from chalicelib.adapters import aws as aws_adapter
         from chalicelib.adapters import queue
-        from chalicelib.local.bootstrap import bootstrap
+        from devstack.bootstrap import bootstrap
 
         aws_adapter.reset_clients()
         queue.queue_url.cache_clear()

@@ -134,7 +134,7 @@ def run() -> dict[str, float]:
         from chalice.test import Client
 
         from chalicelib.adapters import aws as aws_adapter
-        from chalicelib.local.bootstrap import bootstrap
+        from devstack.bootstrap import bootstrap
 
         aws_adapter.reset_clients()
         bootstrap()

@@ -2,7 +2,8 @@
 
 Names of AWS resources are read here and nowhere else. The same variables are set by
 `infra/` on AWS (through the Chalice construct's stage config) and by the local stack
-(`chalicelib/local`). Defaults are the local/test names, so a test needs no set-up.
+(`devstack/`, which is not deployed and which nothing here imports: it sets the environment
+before it imports the app). Resource names default to the names derived from STAGE.
 
 Import cost matters (cold start): this module imports only the standard library.
 """

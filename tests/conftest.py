@@ -36,7 +36,7 @@ def aws():
     with mock_aws():
         aws_adapter.reset_clients()
         queue.queue_url.cache_clear()
-        from chalicelib.local.bootstrap import bootstrap
+        from devstack.bootstrap import bootstrap
 
         bootstrap()
         yield

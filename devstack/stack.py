@@ -1,7 +1,7 @@
 """The embedded local stack, in one process: moto (every AWS service) on $MOTO_PORT, the
 Chalice app on $PORT, the SQS/schedule event pump and the email outbox, until SIGINT/SIGTERM.
 
-    .venv/bin/python -m chalicelib.local        (what `make run` does)
+    .venv/bin/python -m devstack        (what `make run` does)
 
 Environment: PORT (8000), MOTO_PORT (5000), AWS_DEFAULT_REGION (eu-west-1), OUTBOX_DIR
 (.local/outbox), STAFF_EMAIL / STAFF_PASSWORD, SCHEDULE_SECONDS (period of every schedule),
@@ -21,12 +21,12 @@ from pathlib import Path
 from types import FrameType, ModuleType
 from typing import Any
 
-log = logging.getLogger("chalicelib.local")
+log = logging.getLogger("devstack")
 
 HOST = "127.0.0.1"
 DEFAULT_STAFF_EMAIL = "staff@exam-board.example"
 DEFAULT_STAFF_PASSWORD = "local-only-Staff-2025!"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _port(name: str, default: int) -> int:
