@@ -10,6 +10,8 @@ VISIBILITY_TIMEOUT_SECONDS (of every queue), DEMO=1 (load demo batch files), LOG
 from __future__ import annotations
 
 import errno
+import faulthandler
+import functools
 import importlib
 import logging
 import os
@@ -69,17 +71,33 @@ def _configure_logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def redacting_handler(base: type) -> type:
+    """`base` (chalice.local's request handler) with its access log line ("GET /verify-email?
+    token=... HTTP/1.1" 200) passed through the service's own log redactor: no token, reference
+    number, date of birth or email address reaches the terminal."""
+    from chalicelib.observability import redact
+
+    class RedactingRequestHandler(base):  # type: ignore[valid-type,misc]
+        def log_message(self, format: str, *args: Any) -> None:
+            line = f"{self.address_string()} - - [{self.log_date_time_string()}] {format % args}"
+            sys.stderr.write(redact(line).translate(self._control_char_table) + "\n")
+
+    return RedactingRequestHandler
+
+
 class HttpServer:
     """The Chalice app served in-process by chalice.local (threaded, binary bodies decoded
-    the way `chalice local` does)."""
+    the way `chalice local` does), its access log redacted."""
 
     def __init__(self, app: Any, port: int) -> None:
         from chalice.config import Config
-        from chalice.local import create_local_server
+        from chalice.local import ChaliceRequestHandler, create_local_server
 
         cfg = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=60,
                             lambda_memory_size=128)
         self.server = create_local_server(app, cfg, HOST, port)
+        self.server.server.RequestHandlerClass = functools.partial(
+            redacting_handler(ChaliceRequestHandler), app_object=app, config=cfg)
         self._thread = threading.Thread(target=self.server.server.serve_forever, name="http", daemon=True)
 
     def start(self) -> None:
@@ -148,6 +166,8 @@ def main() -> int:
     port = _port("PORT", 8000)
     moto_port = _port("MOTO_PORT", 5000)
     _configure_logging()
+    # `kill -USR1 <pid>` prints every thread's stack (to see where a stalled stack is stuck).
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     _check_port_free(moto_port, "MOTO_PORT")
     _check_port_free(port, "PORT")
     configure_environment(port, moto_port)
