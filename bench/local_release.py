@@ -27,6 +27,7 @@ CANDIDATES = int(os.environ.get("RELEASE_CANDIDATES", "20000"))
 CAP_S = float(os.environ.get("RELEASE_CAP_S", "3600"))  # generous: the stall was 30+ minutes
 STAFF_EMAIL = "staff@exam-board.example"
 STAFF_PASSWORD = "bench-Staff-password-2025!"
+FINISHED = ("completed", "completed_with_errors", "failed")
 COMPONENTS = ["Reading", "Use of English", "Writing", "Listening", "Speaking"]
 
 
@@ -156,12 +157,11 @@ def run() -> dict[str, float]:
             bucket = "exam-results-local-batches"
             started = time.monotonic()
             s3.put_object(Bucket=bucket, Key="incoming/entries/bench-entries.csv", Body=entries_csv(n))
-            _wait(stack, token, "bench-entries.csv", lambda b: b["status"] not in ("processing",),
-                  "entries", started)
+            _wait(stack, token, "bench-entries.csv", lambda b: b["status"] in FINISHED, "entries", started)
             started = time.monotonic()
             s3.put_object(Bucket=bucket, Key="incoming/results/bench-results.csv", Body=results_csv(n))
             batch = _wait(stack, token, "bench-results.csv",
-                          lambda b: b["status"] not in ("processing",) and (
+                          lambda b: b["status"] in FINISHED and (
                               b["rows_ok"] < n or b["statements_generated"] + b["jobs_failed"] >= n),
                           "results", started)
             elapsed = time.monotonic() - started

@@ -71,14 +71,17 @@ def apply() -> None:
     if getattr(queue_cls, "_devstack_speedups", False):
         return
 
+    def count(name: str) -> property:
+        return property(lambda self: _counts(self)[name])
+
     for name in _COUNT_NAMES:
-        setattr(queue_cls, name, property(lambda self, _n=name: _counts(self)[_n]))
+        setattr(queue_cls, name, count(name))
 
     def messages(self: Any) -> list[Any]:
         now = _now_ms()
         return [m for m in self._messages if now > m.visible_at and not now < m.delayed_until]
 
-    queue_cls.messages = property(messages)
+    setattr(queue_cls, "messages", property(messages))  # noqa: B010 (mypy: a property)
 
     def delete_message(self: Any, receipt_handle: str) -> None:
         if receipt_handle in self.deleted_messages:
@@ -92,11 +95,12 @@ def apply() -> None:
                 return
         raise ReceiptHandleIsInvalid()
 
-    queue_cls.delete_message = delete_message
+    setattr(queue_cls, "delete_message", delete_message)  # noqa: B010
 
     def is_message_valid_based_on_retention_period(self: Any, queue_name: str, message: Any) -> bool:
         retention_s = int(self.get_queue(queue_name).message_retention_period)
         return bool(retention_s + message.sent_timestamp / 1000 > _now_ms() / 1000)
 
-    backend_cls.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period
-    queue_cls._devstack_speedups = True
+    setattr(backend_cls, "is_message_valid_based_on_retention_period",  # noqa: B010
+            is_message_valid_based_on_retention_period)
+    setattr(queue_cls, "_devstack_speedups", True)  # noqa: B010

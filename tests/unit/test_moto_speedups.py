@@ -51,7 +51,8 @@ def test_the_queue_still_behaves_like_sqs(sqs):
     _send(client, url, 25)
     seen = []
     while True:
-        got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=30).get("Messages", [])
+        got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                     VisibilityTimeout=30).get("Messages", [])
         if not got:
             break
         seen += [json.loads(m["Body"]) for m in got]
@@ -59,7 +60,8 @@ def test_the_queue_still_behaves_like_sqs(sqs):
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got[:-1])])
     assert sorted(seen) == list(range(25))  # each once: received ones are invisible
     attrs = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    assert (attrs["ApproximateNumberOfMessages"], attrs["ApproximateNumberOfMessagesNotVisible"]) == ("0", "3")
+    counts = (attrs["ApproximateNumberOfMessages"], attrs["ApproximateNumberOfMessagesNotVisible"])
+    assert counts == ("0", "3")
     # a deleted message's handle may be deleted again; an unknown one is refused
     [m] = client.receive_message(QueueUrl=url, VisibilityTimeout=0).get("Messages", []) or [None]
     assert m is None  # the 3 undeleted ones are still invisible
