@@ -44,6 +44,7 @@ os.environ.update(
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "SENDER_EMAIL": "results@exam-board.example",
         "PUBLIC_BASE_URL": "https://results.example",
+        "SECRET_PEPPER": "bench-development-pepper-not-for-production",
     }
 )
 os.environ.pop("AWS_PROFILE", None)

@@ -10,7 +10,10 @@ os.environ.update({
     "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1", "STAGE": "test",
     "POWERTOOLS_METRICS_NAMESPACE": "ExamResults", "POWERTOOLS_TRACE_DISABLED": "1",
     "SENDER_EMAIL": "results@exam-board.example", "PUBLIC_BASE_URL": "https://results.example",
+    # chalicelib has no default pepper (on AWS it is a Secrets Manager secret): a test value.
+    "SECRET_PEPPER": "test-pepper-not-for-production",
 })
+os.environ.pop("SECRET_PEPPER_NAME", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
