@@ -18,13 +18,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m chalicelib.local
+	$(PY) -m devstack
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy chalicelib
+	$(PY) -m mypy chalicelib devstack
 
 test: $(STAMP) lint typecheck infra-test
 	$(PY) -m pytest -n 2 -q tests

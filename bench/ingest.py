@@ -44,6 +44,7 @@ os.environ.update(
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "SENDER_EMAIL": "results@exam-board.example",
         "PUBLIC_BASE_URL": "https://results.example",
+        "SECRET_PEPPER": "bench-development-pepper-not-for-production",
     }
 )
 os.environ.pop("AWS_PROFILE", None)
@@ -210,7 +211,7 @@ def run(sizes: tuple[int, ...] = SIZES) -> dict[str, float]:
     with mock_aws():
         from chalicelib.adapters import aws as aws_adapter
         from chalicelib.adapters import queue
-        from chalicelib.local.bootstrap import bootstrap
+        from devstack.bootstrap import bootstrap
 
         aws_adapter.reset_clients()
         queue.queue_url.cache_clear()

@@ -27,6 +27,7 @@ os.environ.update(
         "AWS_DEFAULT_REGION": "eu-west-1",
         "STAGE": os.environ.get("STAGE", "test"),
         "POWERTOOLS_TRACE_DISABLED": "1",
+        "SECRET_PEPPER": "bench-development-pepper-not-for-production",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -134,7 +135,7 @@ def run() -> dict[str, float]:
         from chalice.test import Client
 
         from chalicelib.adapters import aws as aws_adapter
-        from chalicelib.local.bootstrap import bootstrap
+        from devstack.bootstrap import bootstrap
 
         aws_adapter.reset_clients()
         bootstrap()

@@ -141,7 +141,7 @@ def _delivery_jobs(n: int) -> dict[str, float]:
     with mock_aws(), warnings.catch_warnings():
         # Powertools warns that no Lambda context gives it the time left: there is none here.
         warnings.filterwarnings("ignore", "Couldn't determine the remaining time left")
-        from chalicelib.local.bootstrap import bootstrap
+        from devstack.bootstrap import bootstrap
 
         aws_adapter.reset_clients()
         queue.queue_url.cache_clear()

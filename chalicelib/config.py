@@ -2,12 +2,26 @@
 
 Names of AWS resources are read here and nowhere else. The same variables are set by
 `infra/` on AWS (through the Chalice construct's stage config) and by the local stack
-(`chalicelib/local`). Defaults are the local/test names, so a test needs no set-up.
+(`devstack/`, which is not deployed and which nothing here imports: it sets the environment
+before it imports the app). Resource names default to the names derived from STAGE.
 
 Import cost matters (cold start): this module imports only the standard library.
+
+The pepper (the HMAC key of secret-number hashes and limiter keys) has no default. On AWS
+`SECRET_PEPPER_NAME` names a Secrets Manager secret, read at run time with Powertools
+parameters (cached for `PEPPER_MAX_AGE_S`) and never put in an environment variable; the
+local stack and the tests set `SECRET_PEPPER` to a development value themselves, which only
+the stages "local" and "test" accept. Without either, `settings()` refuses.
+
+The secret is versioned, so that the pepper can be rotated without invalidating the hashes
+stored under the old one: `{"current": "v2", "pepper": "...", "v2": "..."}` ("pepper" is the
+first version, the one infra/ generates: `{"pepper": "..."}` alone means current = "pepper").
+`pepper()` is the current one (new hashes), `pepper(version)` an older one (verifying a hash
+that recorded its version). Rotation, step by step: docs/pepper-rotation.md.
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,15 +56,21 @@ class Settings:
     webhook_queue: str
     sender_email: str
     public_base_url: str
-    # Key for HMACs of low-entropy secrets (the 4-digit Secret number) and for signing.
-    # On AWS it comes from Secrets Manager via the environment; locally a fixed dev value.
-    secret_pepper: str
+    # Where the pepper comes from: a Secrets Manager secret's name or ARN (AWS), or None when
+    # SECRET_PEPPER holds a development value (local stack, tests). See `pepper()`.
+    pepper_secret_name: str | None
     session_hours: int
     endpoint_url: str | None
 
     @property
     def is_local(self) -> bool:
         return self.stage in ("local", "test")
+
+    @property
+    def secret_pepper(self) -> str:
+        """Key for HMACs of low-entropy secrets (the 4-digit Secret number) and limiter keys:
+        the current version of the pepper."""
+        return pepper()
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +88,63 @@ def settings() -> Settings:
         webhook_queue=WEBHOOK_QUEUE,
         sender_email=env.get("SENDER_EMAIL", "results@exam-board.example"),
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        secret_pepper=env.get("SECRET_PEPPER", "local-development-pepper-not-for-production"),
+        pepper_secret_name=_pepper_source(env),
         session_hours=int(env.get("SESSION_HOURS", "12")),
         endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
     )
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the service cannot run without is missing or not allowed in this stage."""
+
+
+# Powertools caches the secret for this long: a rotated pepper reaches every function within it.
+PEPPER_MAX_AGE_S = int(os.environ.get("PEPPER_MAX_AGE_S", "300"))
+FIRST_PEPPER_VERSION = "pepper"  # the key infra/ generates the secret under
+
+
+def _pepper_source(env: os._Environ[str] | dict[str, str]) -> str | None:
+    name = env.get("SECRET_PEPPER_NAME") or None
+    if name:
+        return name
+    if not env.get("SECRET_PEPPER"):
+        raise ConfigurationError(
+            "no pepper: set SECRET_PEPPER_NAME (the Secrets Manager secret; infra/ does) or, for the "
+            "local stack and tests only, SECRET_PEPPER")
+    if STAGE not in ("local", "test"):
+        raise ConfigurationError(
+            f"stage {STAGE!r}: the pepper must come from Secrets Manager (SECRET_PEPPER_NAME), "
+            "not from a plain SECRET_PEPPER environment variable")
+    return None
+
+
+def peppers() -> tuple[str, dict[str, str]]:
+    """(current version, {version: pepper}). From the secret on AWS (fetched lazily, cached
+    by Powertools for PEPPER_MAX_AGE_S); locally from SECRET_PEPPER, as the first version."""
+    name = settings().pepper_secret_name
+    if name is None:
+        return FIRST_PEPPER_VERSION, {FIRST_PEPPER_VERSION: os.environ["SECRET_PEPPER"]}
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    raw = get_secret(name, max_age=PEPPER_MAX_AGE_S)
+    doc = json.loads(raw if isinstance(raw, str) else bytes(raw).decode())
+    current = doc.get("current", FIRST_PEPPER_VERSION) if isinstance(doc, dict) else None
+    versions = {k: v for k, v in doc.items() if k != "current" and isinstance(v, str) and v} \
+        if isinstance(doc, dict) else {}
+    if not isinstance(current, str) or current not in versions:
+        raise ConfigurationError(f"the pepper secret {name!r} must be {{\"current\": V, V: pepper, ...}}")
+    return current, versions
+
+
+def pepper(version: str | None = None) -> str:
+    """The pepper of `version` (default: the current one, for new hashes)."""
+    current, versions = peppers()
+    wanted = version or current
+    if wanted not in versions:
+        raise ConfigurationError(f"the pepper secret has no version {wanted!r}")
+    return versions[wanted]
+
+
+def pepper_version() -> str:
+    """The version new hashes are made with (to be stored next to each hash)."""
+    return peppers()[0]

@@ -13,13 +13,20 @@ from typing import Any
 
 SERVICE = "exam-results"
 
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# "@" also percent-encoded, as an address appears in a query string; the local part leaves out
+# the rarely used "/", "?", "=" and "&", so that a URL's path and query around it stay readable.
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%'*+^_`{|}~-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # secrets.token_urlsafe(32) is 43 characters of the URL-safe alphabet
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 _BEARER = re.compile(r"(?i)(bearer\s+|x-api-key[\"':\s]+|token=)[^\s\"'&,}]+")
+# Query-string values that identify a candidate or open an account (a verifier's search is
+# GET ...?reference_number=...&date_of_birth=...; emailed links carry ?token=...).
+_QUERY = re.compile(r"(?i)([?&](?:token|reference_number|date_of_birth|secret_number|password|email)=)"
+                    r"[^\s\"'&#]+")
 
 
 def redact(text: str) -> str:
+    text = _QUERY.sub(lambda m: m.group(1) + "[redacted]", text)
     text = _BEARER.sub(lambda m: m.group(1) + "[redacted]", text)
     text = _EMAIL.sub("[email]", text)
     return _TOKEN.sub("[token]", text)

@@ -1,6 +1,6 @@
 """The AWS resources the service needs, declared once.
 
-`chalicelib.local` creates these in moto at start; `infra/` declares the same on AWS; the
+`devstack` creates these in moto at start; `infra/` declares the same on AWS; the
 test fixtures create them under `moto.mock_aws`. Keep the three in step by using this spec.
 """
 from __future__ import annotations

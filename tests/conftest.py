@@ -10,7 +10,10 @@ os.environ.update({
     "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-1", "STAGE": "test",
     "POWERTOOLS_METRICS_NAMESPACE": "ExamResults", "POWERTOOLS_TRACE_DISABLED": "1",
     "SENDER_EMAIL": "results@exam-board.example", "PUBLIC_BASE_URL": "https://results.example",
+    # chalicelib has no default pepper (on AWS it is a Secrets Manager secret): a test value.
+    "SECRET_PEPPER": "test-pepper-not-for-production",
 })
+os.environ.pop("SECRET_PEPPER_NAME", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
@@ -32,13 +35,13 @@ def aws():
 
     from chalicelib.adapters import aws as aws_adapter
     from chalicelib.adapters import queue
-    from chalicelib.local.moto_locks import install
+    from devstack.moto_locks import install
 
     install()  # conditional writes atomic under threads, as on DynamoDB
     with mock_aws():
         aws_adapter.reset_clients()
         queue.queue_url.cache_clear()
-        from chalicelib.local.bootstrap import bootstrap
+        from devstack.bootstrap import bootstrap
 
         bootstrap()
         yield

@@ -35,6 +35,11 @@ def resource_names(stage: str) -> dict[str, str]:
     return {var: f"{APP_NAME}-{stage}-{suffix}" for var, suffix in NAME_VARIABLES.items()}
 
 
+def pepper_secret_name(stage: str) -> str:
+    """The Secrets Manager secret holding the versioned pepper (SECRET_PEPPER_NAME)."""
+    return f"{APP_NAME}/{stage}/pepper"
+
+
 def configure(stage: str) -> dict[str, str]:
     """Put STAGE and every resource name into os.environ (and the repo root on sys.path)."""
     names = resource_names(stage)
@@ -46,6 +51,8 @@ def configure(stage: str) -> dict[str, str]:
         )
     os.environ["STAGE"] = stage
     os.environ.update(names)
+    os.environ["SECRET_PEPPER_NAME"] = pepper_secret_name(stage)
+    os.environ.pop("SECRET_PEPPER", None)  # a development pepper never reaches a deployment
     os.environ.pop("AWS_ENDPOINT_URL", None)  # never package against a local endpoint
     # `import app` must find the repository's app.py, not infra/app.py.
     while str(REPO_ROOT) in sys.path:

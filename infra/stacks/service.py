@@ -91,12 +91,17 @@ class ExamResultsStack(cdk.Stack):
         self.sender = ses.EmailIdentity(
             self, "Sender", identity=ses.Identity.email(settings.sender_email)
         )
-        self.pepper_name = f"{naming.APP_NAME}/{settings.stage}/pepper"
+        self.pepper_name = naming.pepper_secret_name(settings.stage)
+        # {"pepper": <64 random characters>}: the first version of a versioned secret (rotation
+        # adds {"current": "v2", "v2": ...}: docs/pepper-rotation.md); the generator is left as
+        # it was, as changing it would make CloudFormation replace a deployed stage's value. The
+        # functions read it at run time (chalicelib/config.py: Powertools get_secret, cached);
+        # no environment variable and no template holds its value.
         self.pepper = secretsmanager.Secret(
             self,
             "Pepper",
             secret_name=self.pepper_name,
-            description="HMAC key for secret numbers and signed links (SECRET_PEPPER)",
+            description="HMAC key for secret numbers and limiter keys, versioned (SECRET_PEPPER_NAME)",
             generate_secret_string=secretsmanager.SecretStringGenerator(
                 secret_string_template="{}", generate_string_key="pepper",
                 password_length=64, exclude_punctuation=True,
@@ -285,8 +290,8 @@ class ExamResultsStack(cdk.Stack):
             **names,
             "SENDER_EMAIL": settings.sender_email,
             "PUBLIC_BASE_URL": settings.public_base_url,
-            # A CloudFormation dynamic reference: resolved at deploy time, never in the template.
-            "SECRET_PEPPER": "{{resolve:secretsmanager:" + self.pepper_name + ":SecretString:pepper}}",
+            # The secret's name, not its value: read at run time (GetSecretValue, granted below).
+            "SECRET_PEPPER_NAME": self.pepper_name,
             "POWERTOOLS_SERVICE_NAME": naming.APP_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": "ExamResults",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -304,7 +309,7 @@ class ExamResultsStack(cdk.Stack):
             "xray": False,
         }
         chalice = Chalice(self, "App", source_dir=str(naming.REPO_ROOT), stage_config=stage_config)
-        # The functions read the secret through the dynamic reference: create it first.
+        # The functions read the secret by name at run time: create it first.
         for fn in _sam_resources_of(chalice, "AWS::Serverless::Function").values():
             fn.add_resource_dependency(self.pepper.node.default_child)
         return chalice
@@ -384,6 +389,9 @@ class ExamResultsStack(cdk.Stack):
                          "sqs:GetQueueAttributes"],
                 resources=[self.queues[name].queue_arn for name in consumed],
             ))
+        statements.append(iam.PolicyStatement(
+            sid="PepperRead", actions=["secretsmanager:GetSecretValue"], resources=[self.pepper.secret_arn],
+        ))
         statements.append(iam.PolicyStatement(
             sid="SendAsSender",
             actions=["ses:SendRawEmail", "ses:SendEmail"],

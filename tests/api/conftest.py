@@ -86,7 +86,7 @@ def drop(app_module):
     """Put a file into the batch bucket (as staff would) and run the event pump until idle."""
     from chalicelib import config
     from chalicelib.adapters.aws import client
-    from chalicelib.local.pump import drain
+    from devstack.pump import drain
 
     def _drop(key: str, data: bytes) -> None:
         client("s3").put_object(Bucket=config.BATCH_BUCKET, Key=key, Body=data)
@@ -114,7 +114,7 @@ def outbox(app_module):
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    from chalicelib.local.pump import drain
+    from devstack.pump import drain
 
     def _mails(to: str | None = None) -> list:
         drain(app_module)

@@ -5,7 +5,7 @@ counted by wrapping the check itself; whatever the concurrency, at most the limi
 
 moto's DynamoDB does not apply a conditional write atomically under threads (measured: 50
 threads doing `hits + 1 if hits < 5` let 6 to 8 through and lost updates); DynamoDB does.
-tests/conftest.py installs `chalicelib.local.moto_locks` to model DynamoDB's per-item
+tests/conftest.py installs `devstack.moto_locks` to model DynamoDB's per-item
 atomicity, and `test_moto_conditional_writes_are_atomic_under_threads` checks that it holds.
 """
 from __future__ import annotations

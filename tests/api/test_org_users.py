@@ -160,7 +160,7 @@ def digest_mails(outbox, to: str) -> list:
 def test_digests_one_email_per_user_per_period_none_when_nothing_new(
     api, app_module, make_org, add_admin, candidate, outbox, _clock
 ):
-    from chalicelib.local.pump import run_schedules
+    from devstack.pump import run_schedules
 
     org = make_org()
     sam, _ = add_admin(org)

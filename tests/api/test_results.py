@@ -160,7 +160,7 @@ def test_the_same_s3_event_twice_is_processed_once(api, app_module, entries, res
     from chalicelib import config
     from chalicelib.adapters import queue
     from chalicelib.adapters.aws import client
-    from chalicelib.local.pump import drain
+    from devstack.pump import drain
 
     entries(entry_row())
     register(api)
@@ -200,7 +200,7 @@ def test_a_correction_keeps_the_reference_number_and_sends_an_updated_email(api,
 # ---------------------------------------------------------------- held results
 def test_a_held_result_is_pending_until_the_scheduled_release(api, app_module, entries, results_file, outbox,
                                                               _clock, staff_token):
-    from chalicelib.local.pump import drain, run_schedules
+    from devstack.pump import drain, run_schedules
 
     entries(entry_row())
     token = register(api)
@@ -311,7 +311,7 @@ def test_a_job_that_keeps_failing_is_counted_as_failed(api, app_module, entries,
 def test_a_large_held_release_is_spread_over_the_index_shards_and_released_whole(
         app_module, entries, results_file, _clock):
     from chalicelib.db import models as m
-    from chalicelib.local.pump import run_schedules
+    from devstack.pump import run_schedules
 
     # Given 40 held results (their index keys spread over every shard)
     ids = [f"HLD{n:06d}" for n in range(40)]

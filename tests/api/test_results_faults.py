@@ -37,9 +37,9 @@ def test_every_registered_candidate_gets_exactly_one_email_despite_throttling_an
     from chalicelib.adapters import queue
     from chalicelib.db import models as m
     from chalicelib.events import work
-    from chalicelib.local.pump import drain
     from chalicelib.services import results
     from chalicelib.services.security import secret_number_hash
+    from devstack.pump import drain
 
     # Given 2,000 entries, 3 in 4 of the candidates registered (items written directly)
     ids = [f"RES{i:06d}" for i in range(N)]

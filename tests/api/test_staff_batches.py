@@ -54,7 +54,7 @@ def test_batches_need_a_staff_session(api, staff, entries):
 
 
 def test_upload_through_a_presigned_url_reports_rows(api, staff, app_module):
-    from chalicelib.local.pump import drain
+    from devstack.pump import drain
 
     # Given a batch created by staff
     r = api.post("/staff/batches", {"kind": "entries", "filename": "June entries.csv"}, token=staff)
@@ -98,7 +98,7 @@ def test_the_same_s3_event_twice_is_processed_once(api, staff, app_module):
     from chalicelib import config
     from chalicelib.adapters.aws import client
     from chalicelib.adapters.queue import queue_url
-    from chalicelib.local.pump import drain
+    from devstack.pump import drain
 
     s3 = client("s3")
     s3.put_object(Bucket=config.BATCH_BUCKET, Key="incoming/entries/twice.csv", Body=csv_bytes([entry_row()]))

@@ -98,7 +98,7 @@ def test_loopback_is_refused_outside_the_local_stack(monkeypatch):
 
 # ---------------------------------------------------------------- delivery
 def test_a_share_event_reaches_the_receiver_signed(aws, app_module, receiver):
-    from chalicelib.local.pump import drain
+    from devstack.pump import drain
 
     # Given an organisation's webhook
     created = webhooks.create("org1", "user1", receiver.url)
@@ -207,7 +207,7 @@ from .verifier_kit import add_admin, candidate, make_org, make_result, share, st
 
 def test_primary_registers_a_webhook_and_a_candidate_share_is_delivered(
         api, app_module, make_org, add_admin, candidate, receiver):  # noqa: F811
-    from chalicelib.local.pump import drain
+    from devstack.pump import drain
 
     org = make_org()
     other = make_org("college-south.ac.uk", "College of the South")

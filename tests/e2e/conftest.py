@@ -1,4 +1,4 @@
-"""End-to-end fixtures: the real local stack (`python -m chalicelib.local`) in a subprocess,
+"""End-to-end fixtures: the real local stack (`python -m devstack`) in a subprocess,
 on free ports, with its own outbox directory, short visibility timeouts and schedules.
 
     def test_something(stack):
@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.local.outbox import find_link_token, read_outbox
+from devstack.outbox import find_link_token, read_outbox
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 30
@@ -136,7 +136,7 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
 
 
 def start_stack(workdir: Path, **env_overrides: str) -> Stack:
-    """Start `python -m chalicelib.local` in its own process group and wait for /health."""
+    """Start `python -m devstack` in its own process group and wait for /health."""
     workdir.mkdir(parents=True, exist_ok=True)
     port, moto_port = free_port(), free_port()
     outbox_dir = workdir / "outbox"
@@ -156,7 +156,7 @@ def start_stack(workdir: Path, **env_overrides: str) -> Stack:
     }
     with open(log_path, "wb") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "chalicelib.local"], cwd=PROJECT_ROOT, env=env,
+            [sys.executable, "-m", "devstack"], cwd=PROJECT_ROOT, env=env,
             stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )
     stack = Stack(proc=proc, port=port, moto_port=moto_port, outbox_dir=outbox_dir, log_path=log_path)

@@ -1,5 +1,5 @@
 """Lock-outs under real concurrency over HTTP, against the local stack (threaded API server,
-threaded moto server with DynamoDB's per-item atomicity modelled by chalicelib/local/moto_locks):
+threaded moto server with DynamoDB's per-item atomicity modelled by devstack/moto_locks):
 50 guesses at once are answered with at most 5 evaluations, the rest 429; never a 5xx."""
 from __future__ import annotations
 

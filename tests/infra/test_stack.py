@@ -219,8 +219,10 @@ def config_variables() -> set[str]:
     return set(re.findall(r"""(?:os\.environ|env)\.get\(\s*["']([A-Z0-9_]+)["']""", source))
 
 
-# Set by Lambda itself (AWS_REGION), only for the local stack (endpoint), or with a fine default.
-NOT_FROM_INFRA = {"AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL", "SESSION_HOURS"}
+# Set by Lambda itself (AWS_REGION), only for the local stack and tests (endpoint, a development
+# pepper), or with a fine default.
+NOT_FROM_INFRA = {"AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ENDPOINT_URL", "SESSION_HOURS", "SECRET_PEPPER",
+                  "PEPPER_MAX_AGE_S"}
 
 
 def test_every_function_gets_every_name_config_reads(resources_json):
@@ -228,7 +230,7 @@ def test_every_function_gets_every_name_config_reads(resources_json):
 
     wanted = config_variables() - NOT_FROM_INFRA
     assert {"STAGE", "MAIN_TABLE", "WEBHOOK_QUEUE", "SENDER_EMAIL", "PUBLIC_BASE_URL",
-            "SECRET_PEPPER"} <= wanted
+            "SECRET_PEPPER_NAME"} <= wanted
     functions = of_type(resources_json, "AWS::Serverless::Function")
     assert functions
     for fn_id, fn in functions.items():
@@ -244,14 +246,22 @@ def test_every_function_gets_every_name_config_reads(resources_json):
         assert fn["Properties"]["Runtime"] == "python3.11"
 
 
-def test_the_pepper_comes_from_secrets_manager_never_from_the_template(resources_json):
-    secret_id, secret = next(iter(of_type(resources_json, "AWS::SecretsManager::Secret").items()))
+def test_the_pepper_is_a_generated_secret_the_functions_read_at_run_time(resources_json):
+    [(secret_id, secret)] = of_type(resources_json, "AWS::SecretsManager::Secret").items()
     assert "SecretString" not in secret["Properties"]
     assert secret["Properties"]["GenerateSecretString"]["GenerateStringKey"] == "pepper"
     for fn in of_type(resources_json, "AWS::Serverless::Function").values():
-        value = fn["Properties"]["Environment"]["Variables"]["SECRET_PEPPER"]
-        assert value == (f"{{{{resolve:secretsmanager:{secret['Properties']['Name']}:SecretString:pepper}}}}")
-        assert secret_id in fn["DependsOn"]  # the reference resolves only once the secret exists
+        env = fn["Properties"]["Environment"]["Variables"]
+        # its name, never its value: no variable holds the pepper or a reference resolving to it
+        assert env["SECRET_PEPPER_NAME"] == secret["Properties"]["Name"]
+        assert "SECRET_PEPPER" not in env
+        assert "resolve:secretsmanager" not in json.dumps(env)
+        assert secret_id in fn["DependsOn"]
+    # The functions' role may read this secret, and only this one, and do nothing else with it
+    assert allowed(resources_json, "secretsmanager:GetSecretValue") == [{"Ref": secret_id}]
+    secret_actions = {a for st in identity_statements(resources_json) for a in as_list(st["Action"])
+                      if a.startswith("secretsmanager:")}
+    assert secret_actions == {"secretsmanager:GetSecretValue"}
 
 
 def test_schedules_of_the_app_are_packaged(resources_json, chalice_app):

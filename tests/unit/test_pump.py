@@ -1,4 +1,4 @@
-"""The local event pump (`chalicelib.local.pump`), in-process under `moto.mock_aws`, with a
+"""The local event pump (`devstack.pump`), in-process under `moto.mock_aws`, with a
 throwaway Chalice app: Lambda's SQS semantics (whole-batch failure, ReportBatchItemFailures,
 retries, DLQ redrive) and the scheduled handlers."""
 from __future__ import annotations
@@ -14,8 +14,8 @@ from chalice import Chalice, Rate
 from moto import mock_aws
 
 from chalicelib import resources
-from chalicelib.local import pump
-from chalicelib.local.bootstrap import create_queue_with_dlq
+from devstack import pump
+from devstack.bootstrap import create_queue_with_dlq
 
 SINGLE = "pump-test-single"
 BATCH = "pump-test-batch"
@@ -197,7 +197,7 @@ def test_cron_matches() -> None:
 def test_bootstrap_is_idempotent() -> None:
     # The pump relies on the queues, DLQs and the S3 -> SQS wiring that bootstrap creates.
     from chalicelib import config
-    from chalicelib.local.bootstrap import bootstrap
+    from devstack.bootstrap import bootstrap
 
     with mock_aws():
         first = bootstrap()

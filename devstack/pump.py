@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-log = logging.getLogger("chalicelib.local.pump")
+log = logging.getLogger("devstack.pump")
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 DEFAULT_MEMORY_MB = 128

@@ -8,9 +8,9 @@ import threading
 import time
 from typing import Any
 
-from .. import config, resources
+from chalicelib import config, resources
 
-log = logging.getLogger("chalicelib.local.demo")
+log = logging.getLogger("devstack.demo")
 
 ENTRIES_KEY = f"{resources.INCOMING_ENTRIES}demo-entries.csv"
 RESULTS_KEY = f"{resources.INCOMING_RESULTS}demo-results.csv"

@@ -1,4 +1,4 @@
-"""`python -m chalicelib.local`: the embedded local stack (see `stack.py`)."""
+"""`python -m devstack`: the embedded local stack (see `stack.py`)."""
 from __future__ import annotations
 
 import sys

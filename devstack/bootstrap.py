@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import config, resources
+from chalicelib import config, resources
 
-log = logging.getLogger("chalicelib.local.bootstrap")
+log = logging.getLogger("devstack.bootstrap")
 
 # Visibility timeouts (seconds) per queue; `VISIBILITY_TIMEOUT_SECONDS` overrides them all
 # (the e2e tests use a short one so that a failed message comes back quickly).

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-log = logging.getLogger("chalicelib.local.outbox")
+log = logging.getLogger("devstack.outbox")
 
 DEFAULT_OUTBOX_DIR = ".local/outbox"
 _LINK = re.compile(r"""https?://[^\s"'<>]+""")
