@@ -11,6 +11,7 @@ Babel is imported inside the functions: `import app` must stay cheap (bench/star
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
@@ -25,16 +26,18 @@ _NOT_ISO_LANGUAGES = frozenset({"sh"})  # Serbo-Croatian: deprecated in ISO 639-
 def country_codes() -> frozenset[str]:
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").territories
-                     if len(code) == 2 and code.isalpha() and code.isupper() and code not in _NOT_ISO_COUNTRIES)
+    return frozenset(code for code in map(str, Locale("en").territories)
+                     if len(code) == 2 and code.isalpha() and code.isupper()
+                     and code not in _NOT_ISO_COUNTRIES)
 
 
 @lru_cache(maxsize=1)
 def language_codes() -> frozenset[str]:
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").languages
-                     if len(code) == 2 and code.isalpha() and code.islower() and code not in _NOT_ISO_LANGUAGES)
+    return frozenset(code for code in map(str, Locale("en").languages)
+                     if len(code) == 2 and code.isalpha() and code.islower()
+                     and code not in _NOT_ISO_LANGUAGES)
 
 
 def country_problem(value: str) -> str | None:
@@ -57,7 +60,7 @@ def language_problem(value: str) -> str | None:
     return f'must be an ISO 639-1 language code (such as "es") or "{PREFER_NOT_TO_SAY}"'
 
 
-def _sorted_names(names: dict[str, str], codes: frozenset[str]) -> list[tuple[str, str]]:
+def _sorted_names(names: Any, codes: frozenset[str]) -> list[tuple[str, str]]:
     """Sorted for a reader: accents do not send a name to the end ("Österreich" sorts with
     "O", "Åland" with "A"), and case does not matter."""
     import unicodedata
@@ -66,7 +69,7 @@ def _sorted_names(names: dict[str, str], codes: frozenset[str]) -> list[tuple[st
         plain = "".join(c for c in unicodedata.normalize("NFKD", item[1]) if not unicodedata.combining(c))
         return plain.casefold(), item[1]
 
-    return sorted(((code, names.get(code, code)) for code in codes), key=key)
+    return sorted(((code, str(names.get(code, code))) for code in codes), key=key)
 
 
 @lru_cache(maxsize=8)
