@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.api.conftest import Api, entry_row  # noqa: F401  (fixtures: api, entries, app_module, drop)
-from tests.api.conftest import api, app_module, drop, entries  # noqa: F401
+from tests.api.conftest import Api, api, app_module, drop, entries, entry_row  # noqa: F401  (fixtures: api, entries, app_module, drop)  # noqa: F401
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
