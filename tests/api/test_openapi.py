@@ -14,7 +14,8 @@ def app_routes() -> set[tuple[str, str]]:
     import app
 
     # The web pages (chalicelib/web: HTML, forms) are not operations of the JSON API.
-    return {(method.upper(), path) for path, methods in app.app.routes.items() for method, entry in methods.items()
+    return {(method.upper(), path) for path, methods in app.app.routes.items()
+            for method, entry in methods.items()
             if not entry.view_function.__module__.startswith("chalicelib.web")}
 
 
