@@ -69,9 +69,10 @@ def render(ctx: Any, template: str, values: dict[str, Any]) -> str:
 
     other = "es" if ctx.lang == "en" else "en"
     path = ctx.request.context.get("path") or "/"
+    from urllib.parse import quote, urlencode
+
     query = ctx.request.query_params or {}
-    here = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
-    from urllib.parse import quote
+    here = path + ("?" + urlencode(dict(query)) if query else "")
 
     values = {
         "lang": ctx.lang, "nonce": ctx.nonce, "csrf_token": ctx.csrf_token, "path": path,
