@@ -8,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean infra infra-test deploy
+.PHONY: run test lint typecheck bench clean infra infra-test deploy assets translations-update chromium test-browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) assets
 	$(PY) -m devstack
 
 lint: $(STAMP)
@@ -26,14 +26,49 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib devstack
 
-test: $(STAMP) lint typecheck infra-test
+test: $(STAMP) assets chromium lint typecheck infra-test
 	$(PY) -m pytest -n 2 -q tests
 
 bench: $(STAMP)
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache web/node_modules $(WEB_STATIC) $(WEB_STAMP)
+
+# ------------------------------------------------------------------ web assets (chalicelib/web/README.md)
+# GOV.UK Frontend + sass from npm (web/package-lock.json), compiled into content-hashed files and
+# a manifest under chalicelib/web/static/; the Spanish catalogue compiled to .mo. Not committed:
+# rebuilt only when an input changes (the stamp), by `make run` and `make test`.
+WEB_STATIC := chalicelib/web/static
+WEB_STAMP  := $(WEB_STATIC)/.built
+WEB_MO     := chalicelib/web/translations/es/LC_MESSAGES/messages.mo
+WEB_INPUTS := web/package.json web/package-lock.json web/build.mjs web/favicon.svg $(wildcard web/scss/*.scss)
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "need node and npm on PATH (the web assets are built with npm sass)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(WEB_STAMP): web/node_modules/.package-lock.json $(WEB_INPUTS)
+	cd web && node build.mjs
+	touch $(WEB_STAMP)
+
+$(WEB_MO): chalicelib/web/translations/es/LC_MESSAGES/messages.po $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -d chalicelib/web/translations
+
+assets: $(WEB_STAMP) $(WEB_MO)
+
+# After changing a page's words: extract them, merge into the .po, then translate what is new.
+translations-update: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o chalicelib/web/translations/messages.pot chalicelib/web
+	$(VENV)/bin/pybabel update -i chalicelib/web/translations/messages.pot -d chalicelib/web/translations --no-fuzzy-matching
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+CHROMIUM := /usr/lib/chromium/chromium
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y chromium)
+
+test-browser: $(STAMP) assets chromium
+	$(PY) -m pytest -n 0 -q -m browser tests/browser
 
 # ------------------------------------------------------------------ infra/ (its own venv: aws-cdk-lib is ~430 MB)
 INFRA_VENV  := infra/.venv

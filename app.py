@@ -9,10 +9,12 @@ from chalice import Chalice, Cron, Rate
 from chalicelib import config
 from chalicelib.api import candidates, machine, public, sharing, staff, staff_orgs, verifiers, webhooks
 from chalicelib.api.errors import handle_errors
+from chalicelib.web import routes as web
 
 app = Chalice(app_name="exam-results", configure_logs=False)  # Powertools logs JSON
 app.api.binary_types = ["application/pdf", "application/zip", "application/octet-stream"]
 app.register_middleware(handle_errors, "http")
+app.register_middleware(web.html_errors, "http")  # a browser's 404/405 is a page
 app.register_blueprint(public.bp)
 app.register_blueprint(candidates.bp)
 app.register_blueprint(staff.bp)
@@ -21,6 +23,7 @@ app.register_blueprint(sharing.bp)
 app.register_blueprint(staff_orgs.bp)
 app.register_blueprint(machine.bp)
 app.register_blueprint(webhooks.bp)
+app.register_blueprint(web.bp)  # the pages (chalicelib/web/README.md)
 
 
 # ------------------------------------------------------------------ events

@@ -11,12 +11,28 @@ bp = Routes(__name__)
 
 _STR = Field(str, max_len=100)
 _PASSWORD = Field(str, max_len=1024)  # the policy says 128; a clear message comes from it
-_COUNTRY = Field(str, max_len=100)
+
+
+def _country(value: str) -> str | None:
+    from ..domain.locales import country_problem
+
+    return country_problem(value)
+
+
+def _language(value: str) -> str | None:
+    from ..domain.locales import language_problem
+
+    return language_problem(value)
+
+
+# ISO 3166-1 alpha-2 / ISO 639-1 codes from CLDR, or "prefer_not_to_say" (domain/locales.py).
+_COUNTRY = Field(str, max_len=100, check=_country)
+_LANGUAGE = Field(str, max_len=100, check=_language)
 
 REGISTER = {
     "id_number": Field(str, max_len=40), "secret_number": Field(str, max_len=20),
     "email": Field(str, check=check_email), "password": _PASSWORD, "country": _COUNTRY,
-    "first_language": _COUNTRY, "accept_terms": Field(bool), "marketing_opt_in": Field(bool),
+    "first_language": _LANGUAGE, "accept_terms": Field(bool), "marketing_opt_in": Field(bool),
 }
 VERIFY_EMAIL = {"token": Field(str, max_len=200)}
 LOGIN = {"id_number": Field(str, max_len=40), "password": _PASSWORD}
@@ -78,7 +94,7 @@ def me() -> dict:
 
 
 PROFILE = {
-    "country": _COUNTRY, "first_language": _COUNTRY, "marketing_opt_in": Field(bool),
+    "country": _COUNTRY, "first_language": _LANGUAGE, "marketing_opt_in": Field(bool),
     "email": Field(str, check=check_email), "current_password": _PASSWORD,
 }
 

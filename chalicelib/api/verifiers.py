@@ -32,10 +32,12 @@ API_KEY = {"name": _NAME}
 
 def organisation_spec() -> dict[str, Field]:
     """The `organisation` object of REGISTER (its types live in the service: a lazy import)."""
+    from ..domain.locales import organisation_country_problem
     from ..services.organisations import ORG_TYPES
 
     return {"name": Field(str, max_len=200), "type": Field(str, choices=ORG_TYPES),
-            "website": Field(str, max_len=300), "country": Field(str, max_len=100)}
+            "website": Field(str, max_len=300),
+            "country": Field(str, max_len=100, check=organisation_country_problem)}
 
 
 def notifications_spec() -> dict[str, Field]:

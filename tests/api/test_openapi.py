@@ -13,7 +13,10 @@ from chalicelib.api.http import Field, check_date, check_email, validate
 def app_routes() -> set[tuple[str, str]]:
     import app
 
-    return {(method.upper(), path) for path, methods in app.app.routes.items() for method in methods}
+    # The web pages (chalicelib/web: HTML, forms) are not operations of the JSON API.
+    return {(method.upper(), path) for path, methods in app.app.routes.items()
+            for method, entry in methods.items()
+            if not entry.view_function.__module__.startswith("chalicelib.web")}
 
 
 def test_the_document_is_valid_openapi_3_1() -> None:

@@ -1,0 +1,119 @@
+"""The candidates' pages (PAGES.md "Candidates"): start, language switch, sign in and out, your
+results. Each view parses its form, calls the same service as the JSON view, renders a template."""
+from __future__ import annotations
+
+import math
+from datetime import UTC
+
+from chalice import Response
+
+from . import i18n
+from .core import Ctx, FormErrors, page, safe_next
+from .forms import FORM
+from .routes import bp
+
+CANDIDATE = "candidate"
+
+
+@bp.route("/", methods=["GET"])
+@page
+def start(ctx: Ctx) -> Response:
+    return ctx.render("candidates/start.html", title=ctx.gettext("Get your exam results"),
+                      signed_in=ctx.principal(CANDIDATE) is not None)
+
+
+@bp.route("/language/{code}", methods=["GET"])
+@page
+def language(ctx: Ctx, code: str) -> Response:
+    """The language link of every page: remembered in a cookie for a year, then back."""
+    from .core import cookie
+
+    target = safe_next((ctx.request.query_params or {}).get("next"))
+    if code in i18n.LANGUAGES:
+        ctx.set_cookies.append(cookie(i18n.COOKIE, code, 365 * 86400))
+    return ctx.redirect(target)
+
+
+# ---------------------------------------------------------------- sign in
+@bp.route("/sign-in", methods=["GET"])
+@page
+def sign_in_form(ctx: Ctx) -> Response:
+    if ctx.principal(CANDIDATE) is not None:
+        return ctx.redirect("/results")
+    return _sign_in_page(ctx, {}, FormErrors())
+
+
+def _sign_in_page(ctx: Ctx, form: dict, errors: FormErrors, status: int = 200) -> Response:
+    return ctx.render("candidates/sign_in.html", status=status, form={"id_number": form.get("id_number", "")},
+                      errors=errors, title=ctx.gettext("Sign in"))
+
+
+@bp.route("/sign-in", methods=["POST"], content_types=[FORM])
+@page
+def sign_in(ctx: Ctx) -> Response:
+    from .. import config
+    from ..domain.errors import RateLimited, Unauthenticated, ValidationError
+    from ..services import candidates
+
+    _ = ctx.gettext
+    form = ctx.form()
+    id_number, password = form.get("id_number", "").strip(), form.get("password", "")
+    errors = FormErrors()
+    if not id_number:
+        errors.add("id_number", _("Enter your ID number"))
+    if not password:
+        errors.add("password", _("Enter your password"))
+    if not errors:
+        try:
+            session = candidates.login(id_number, password)
+        except RateLimited as err:
+            minutes = max(1, math.ceil(err.retry_after / 60))
+            errors.add("id_number", ctx.ngettext(
+                "You have tried to sign in too many times. Wait %(num)d minute, then try again.",
+                "You have tried to sign in too many times. Wait %(num)d minutes, then try again.", minutes))
+        except ValidationError:
+            errors.add("id_number", _("Enter your ID number as it is printed on your Confirmation of Entry"))
+        except Unauthenticated:
+            errors.add("id_number", _("The ID number or password is not correct"))
+        else:
+            ctx.start_session(session, config.settings().session_hours)
+            return ctx.redirect("/results")
+    return _sign_in_page(ctx, form, errors, status=400)
+
+
+@bp.route("/sign-out", methods=["POST"], content_types=[FORM])
+@page
+def sign_out(ctx: Ctx) -> Response:
+    from ..services.security import end_session
+
+    ctx.form()  # the CSRF check
+    who = ctx.principal(CANDIDATE, "verifier", "staff")
+    if who is not None:
+        end_session(who)  # ended on the server, not only forgotten by the browser
+    ctx.end_session()
+    return ctx.redirect("/signed-out")
+
+
+@bp.route("/signed-out", methods=["GET"])
+@page
+def signed_out(ctx: Ctx) -> Response:
+    return ctx.render("candidates/signed_out.html", title=ctx.gettext("You have signed out"))
+
+
+# ---------------------------------------------------------------- results
+@bp.route("/results", methods=["GET"])
+@page
+def results(ctx: Ctx) -> Response:
+    from datetime import datetime
+
+    from ..adapters import clock
+    from ..services import candidates
+
+    who = ctx.require(CANDIDATE)
+    today = datetime.fromtimestamp(clock.now(), UTC).date().isoformat()
+    rows = candidates.list_results(who.subject)["results"]
+    for row in rows:
+        window = row.get("expected_release") or {}
+        row["late"] = row["status"] == "pending" and bool(window.get("to")) and window["to"] < today
+    return ctx.render("candidates/results.html", results=rows, signed_in=True,
+                      title=ctx.gettext("Your results"))

@@ -1,0 +1,84 @@
+"""Browser tests: Debian's Chromium driven by pytest-playwright against the local stack (a
+subprocess on free ports), with axe-core (axe-playwright-python) on every page and state.
+
+Playwright cannot download its own browser here: `make chromium` installs Debian's, launched by
+path. The coupling to the local stack is in one fixture, `site` (it moves with the stack)."""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = "violet-harbour-lantern"
+ID_NUMBER = "WEB100001"
+ENTRIES = (
+    "id_number,secret_number,first_name,family_name,date_of_birth,centre_number,exam_code,exam_date,exam_format\r\n"
+    f"{ID_NUMBER},2468,Zoë,Łukasiewicz-Nguyễn,2003-02-01,GB123,B2FIRST,2026-06-14,paper\r\n"
+    f"{ID_NUMBER},2468,Zoë,Łukasiewicz-Nguyễn,2003-02-01,GB123,C1ADV,2026-06-10,computer\r\n"
+).encode()
+RESULTS = (
+    "id_number,exam_code,exam_date,reference_number,overall_score,grade,cefr_level,"
+    "component:Reading,component:Use of English,component:Writing,component:Listening,component:Speaking\r\n"
+    f"{ID_NUMBER},B2FIRST,2026-06-14,SOR-WEB-000001,176,B,B2,175,170,168,180,185\r\n"
+).encode()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@dataclass
+class Site:
+    base_url: str
+    id_number: str = ID_NUMBER
+    password: str = PASSWORD
+
+
+def _upload(http: requests.Session, base: str, auth: dict, kind: str, data: bytes) -> dict:
+    batch = http.post(f"{base}/staff/batches", json={"kind": kind, "filename": f"{kind}.csv"},
+                      headers=auth).json()
+    assert requests.put(batch["upload_url"], data=data, headers={"Content-Type": "text/csv"},
+                        timeout=10).status_code == 200
+    deadline = time.monotonic() + 30
+    while True:
+        report = http.get(f"{base}/staff/batches/{batch['batch_id']}", headers=auth).json()
+        if report["status"] not in ("awaiting_upload", "processing") or time.monotonic() > deadline:
+            return dict(report)
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The local stack with one registered candidate who has a released and a pending result."""
+    from tests.e2e.conftest import start_stack  # the one place that knows how the stack starts
+
+    stack = start_stack(tmp_path_factory.mktemp("web-stack"))
+    try:
+        base, http = stack.base_url, requests.Session()
+        staff = http.post(f"{base}/staff/login", json={"email": stack.staff_email,
+                                                       "password": stack.staff_password}).json()["token"]
+        auth = {"Authorization": f"Bearer {staff}"}
+        assert _upload(http, base, auth, "entries", ENTRIES)["rows_ok"] == 2
+        reg = {"id_number": ID_NUMBER, "secret_number": "2468", "email": "zoe.web@example.org",
+               "password": PASSWORD, "country": "PL", "first_language": "pl", "accept_terms": True,
+               "marketing_opt_in": False}
+        assert http.post(f"{base}/candidates/register", json=reg).status_code == 201
+        assert _upload(http, base, auth, "results", RESULTS)["rows_ok"] == 1
+        yield Site(base)
+    finally:
+        stack.stop()
+
+
+def no_axe_violations(page: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
