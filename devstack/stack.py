@@ -102,7 +102,7 @@ class HttpServer:
 
         cfg = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=60,
                             lambda_memory_size=128)
-        from chalicelib.web.gateway import install_local_not_found
+        from .gateway import install_local_not_found
 
         install_local_not_found()  # unknown paths: a 404 page for a browser, JSON for an API client
         self.server = create_local_server(app, cfg, HOST, port)

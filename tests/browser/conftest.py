@@ -62,9 +62,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     stack = start_stack(tmp_path_factory.mktemp("web-stack"))
     try:
         base, http = stack.base_url, requests.Session()
-        staff = http.post(f"{base}/staff/login", json={"email": stack.staff_email,
-                                                       "password": stack.staff_password}).json()["token"]
-        auth = {"Authorization": f"Bearer {staff}"}
+        auth = {"Authorization": f"Bearer {stack.staff_token()}"}  # both steps of the staff login
         assert _upload(http, base, auth, "entries", ENTRIES)["rows_ok"] == 2
         reg = {"id_number": ID_NUMBER, "secret_number": "2468", "email": "zoe.web@example.org",
                "password": PASSWORD, "country": "PL", "first_language": "pl", "accept_terms": True,

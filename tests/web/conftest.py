@@ -74,7 +74,7 @@ class Browser:
 def client(app_module):  # noqa: F811
     from chalice.test import Client
 
-    from chalicelib.web.gateway import install_local_not_found
+    from devstack.gateway import install_local_not_found
 
     install_local_not_found()
     with Client(app_module.app) as c:
