@@ -29,7 +29,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .. import config
+from .. import config, resources
 from ..adapters import clock, queue, storage
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
@@ -89,6 +89,9 @@ def validate_row(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, s
     photo = (row.get("photo_key") or "").strip()
     if len(photo) > 512:
         problems.append(("photo_key", "must be at most 512 characters"))
+    elif photo and not resources.is_photo_key(photo):
+        problems.append(("photo_key", f"must name a photo under {resources.PHOTOS_PREFIX} in the documents "
+                                      f"bucket, e.g. {resources.PHOTOS_PREFIX}SIR094701.jpg"))
     clean["photo_key"] = photo or None
     if problems or exam is None:
         return clean, problems
