@@ -23,8 +23,18 @@ timed runs).
     ingest_growth                         ours at 100k / ours at 10k (budget <= 11)
     ingest_peak_mb_10k, ingest_peak_mb    peak Python memory during the ingest (flat as N grows)
     ingest_rows_per_s_100k                rows per second of our ingest at 100k
+    ddb_requests_per_1k_rows              DynamoDB requests of our ingest per 1,000 rows (at the
+                                          smallest N; `_baseline` beside it: raw batch_writer's)
+    write_units_per_row                   write units per row, estimated from each written item's
+                                          size as DynamoDB bills them (1 per KB or part, twice in a
+                                          transaction; an UpdateItem/DeleteItem counts 1; GSI
+                                          copies not included), `_baseline` beside it
 
-`python -m bench.ingest [N ...]` runs other sizes (for development; the figures keep their names).
+Requests and write units are counted with botocore `before-parameter-build` hooks on every DynamoDB
+client the ingest uses (ours, PynamoDB's for the batch record); both sides bear the hooks' cost.
+
+`python -m bench.ingest [N ...]` runs other sizes (for development; the figures keep their names):
+`python -m bench.ingest 10000` gives every figure at 10k alone in about a third of the time.
 """
 
 from __future__ import annotations
@@ -130,6 +140,66 @@ def written_items(tag: str, i: int, batch: dict[str, Any]) -> tuple[dict[str, An
     return result, claim
 
 
+def _value_size(v: dict[str, Any]) -> int:
+    """Bytes of one attribute value as DynamoDB sizes it (close enough for billing units)."""
+    (kind, x), = v.items()
+    if kind == "S":
+        return len(x.encode())
+    if kind == "N":
+        return (len(x.lstrip("-").replace(".", "")) + 1) // 2 + 1
+    if kind == "B":
+        return len(x)
+    if kind == "L":
+        return 3 + sum(1 + _value_size(e) for e in x)
+    if kind == "M":
+        return 3 + sum(1 + len(k.encode()) + _value_size(e) for k, e in x.items())
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: e}) for e in x)
+    return 1
+
+
+def item_units(item: dict[str, Any]) -> int:
+    size = sum(len(k.encode()) + _value_size(v) for k, v in item.items())
+    return -(-size // 1024)
+
+
+class Counter:
+    """DynamoDB requests (API calls) and estimated write units, by botocore hooks."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.requests = 0
+        self.units = 0
+        self.lock = threading.Lock()
+
+    def hook(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        op = model.name
+        units = 0
+        if op == "PutItem":
+            units = item_units(params["Item"])
+        elif op == "BatchWriteItem":
+            for writes in params["RequestItems"].values():
+                units += sum(item_units(w["PutRequest"]["Item"]) if "PutRequest" in w else 1 for w in writes)
+        elif op in ("UpdateItem", "DeleteItem"):
+            units = 1
+        elif op == "TransactWriteItems":
+            units = 2 * sum(item_units(a["Put"]["Item"]) if "Put" in a else 1
+                            for a in params["TransactItems"])
+        with self.lock:
+            self.requests += 1
+            self.units += units
+
+    def attach(self, *clients: Any) -> None:
+        for c in clients:
+            c.meta.events.register("before-parameter-build.dynamodb", self.hook, unique_id="bench-count")
+
+    @staticmethod
+    def detach(*clients: Any) -> None:
+        for c in clients:
+            c.meta.events.unregister("before-parameter-build.dynamodb", unique_id="bench-count")
+
+
 class Timer:
     """CPU time of this process (moto runs in it, so this is the work of both sides, whatever
     else the machine runs meanwhile) and wall time."""
@@ -179,7 +249,7 @@ class Bench:
                                          "sk": f"RESULT#{EXAM_DATE}#{EXAM_CODE}"})["Item"]
         return {k: first[k] for k in ("batch_id", "released_at", "updated_at", "content_hash")}
 
-    def baseline(self, tag: str, n: int, same: dict[str, Any]) -> Timer:
+    def baseline(self, tag: str, n: int, same: dict[str, Any], counter: Counter | None = None) -> Timer:
         """Raw boto3 batch_writer of the same 2N items into a fresh table of the same spec."""
         spec = dict(self.resources.MAIN_TABLE_SPEC, TableName=f"{self.config.MAIN_TABLE}-baseline-{tag}")
         client = self.ddb.meta.client
@@ -196,10 +266,14 @@ class Bench:
         for i in range(n):
             items.extend(written_items(tag, i, same))
         gc.collect()
+        if counter is not None:
+            counter.attach(client)
         with Timer() as took:
             with fresh.batch_writer() as writer:
                 for item in items:
                     writer.put_item(Item=item)
+        if counter is not None:
+            Counter.detach(client)
         client.delete_table(TableName=spec["TableName"])
         return took
 
@@ -218,14 +292,29 @@ def run(sizes: tuple[int, ...] = SIZES) -> dict[str, float]:
         bootstrap()
         bench = Bench()
         times: dict[int, float] = {}
+        from chalicelib.db import models as m
+        from chalicelib.services import results
+
         for n, tag in zip(sizes, ("BKA", "BKB", "BKC", "BKD")):
             key, etag, size = bench.seed(tag, n)
+            counted = n == min(sizes)
+            ours_count, base_count = Counter(), Counter()
+            clients = [results._ddb(), aws_adapter.client("dynamodb"),
+                       m.Batch._get_connection().connection.client]
+            if counted:
+                ours_count.attach(*clients)
             gc.collect()
             with Timer() as took:
                 batch_id = bench.ours(key, etag, size)
+            Counter.detach(*clients)
             times[n] = took.cpu
             same = bench.check(tag, n, batch_id)
-            base = bench.baseline(tag, n, same)
+            base = bench.baseline(tag, n, same, base_count if counted else None)
+            if counted:
+                out["ddb_requests_per_1k_rows"] = ours_count.requests * 1000 / n
+                out["ddb_requests_per_1k_rows_baseline"] = base_count.requests * 1000 / n
+                out["write_units_per_row"] = ours_count.units / n
+                out["write_units_per_row_baseline"] = base_count.units / n
             label = f"{n // 1000}k"
             out[f"ingest_ratio_{label}"] = took.cpu / base.cpu
             out[f"ingest_rows_per_s_{label}"] = n / took.cpu

@@ -63,3 +63,16 @@ def dlq_name(queue: str) -> str:
 INCOMING_PREFIX = "incoming/"
 INCOMING_ENTRIES = "incoming/entries/"
 INCOMING_RESULTS = "incoming/results/"
+
+# The documents bucket: test day photos live under this prefix (put there by the exam board; a
+# results row names one in `photo_key`). Statements and error reports live elsewhere in the same
+# bucket, so a photo key must be under this prefix, checked on ingest and again before signing.
+PHOTOS_PREFIX = "photos/"
+
+
+def is_photo_key(key: str) -> bool:
+    """A key under PHOTOS_PREFIX naming an object: no empty, "." or ".." segment (a client that
+    normalises the URL path would ask for another key), no backslash or control character."""
+    if not key.startswith(PHOTOS_PREFIX) or "\\" in key or not key.isprintable():
+        return False
+    return all(part not in ("", ".", "..") for part in key[len(PHOTOS_PREFIX):].split("/"))

@@ -2,8 +2,8 @@
 
 Ingest (`ResultsImporter`, registered for batch kind "results"): each row is checked on its
 own (`validate_row`); every `PROGRESS_EVERY` rows the buffered rows are checked against the
-table in three BatchGets (the entries, the existing results, the reference-number claims) and
-written in one batch write (results + claims). Memory stays flat: nothing is kept across
+table in two BatchGets (the entries, the existing results) and written one item at a time,
+each write conditional, WRITERS in flight at once. Memory stays flat: nothing is kept across
 chunks; duplicates across chunks are found in the table, where the earlier chunk already is.
 
 - no entry for (ID, exam, date)           -> a row error
@@ -13,6 +13,19 @@ chunks; duplicates across chunks are found in the table, where the earlier chunk
                                              kept, an "updated" email
 - the same content written by this batch  -> a retry after a crash: the job is sent again
                                              (the worker's idempotency makes that harmless)
+
+Files processed at the same time (Lambda runs upload handlers in parallel) are serialised per
+row by the writes' conditions: the reference-number claim is put only if the number is free or
+already this result's; a new result only if absent; a replaced one only if its version, status,
+content hash and release time are still those read. A row whose write fails its condition lost
+a race: it is read again (consistently) and decided again, as if the files had come one after
+the other: the same content finds nothing changed (no second job), another content becomes the
+next version (both corrections applied, each with its statement and email). After ROUNDS
+losses in a row it is a row error, never dropped silently. A claim made for a result that
+another file created meanwhile with another number is given back. BatchWriteItem cannot be
+conditional and moto copies every table on each TransactWriteItems (unusable in tests and the
+local stack), hence single conditional puts: the same write units as batch writes, ~25 times
+the requests (see bench/ingest.py).
 
 Fan-out: for results released now, one job per candidate on the work queue. The upload
 handler sends them as one "fanout" message per chunk; the worker expands it into the jobs
@@ -29,7 +42,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from .. import config
+from .. import config, resources
 from ..adapters import clock, queue, storage
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
@@ -89,6 +102,9 @@ def validate_row(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, s
     photo = (row.get("photo_key") or "").strip()
     if len(photo) > 512:
         problems.append(("photo_key", "must be at most 512 characters"))
+    elif photo and not resources.is_photo_key(photo):
+        problems.append(("photo_key", f"must name a photo under {resources.PHOTOS_PREFIX} in the documents "
+                                      f"bucket, e.g. {resources.PHOTOS_PREFIX}SIR094701.jpg"))
     clean["photo_key"] = photo or None
     if problems or exam is None:
         return clean, problems
@@ -127,7 +143,7 @@ def send_jobs(jobs: list[dict]) -> None:
 # value dicts (the same items the Result and RefClaim models describe) and the BatchGets read
 # only the attributes they need. At 100,000 rows a PynamoDB model per row (construction, then
 # serialisation) and full-item reads were most of the upload handler's time.
-BATCH_GET_MAX, BATCH_WRITE_MAX, RETRIES = 100, 25, 8
+BATCH_GET_MAX, RETRIES = 100, 8
 ENTRY_COPIED = ["first_name", "family_name", "date_of_birth", "centre_number", "exam_format"]
 
 
@@ -162,7 +178,8 @@ def _backoff(attempt: int) -> None:
     time.sleep(min(0.05 * 2 ** attempt, 2.0))
 
 
-def batch_get(keys: list[tuple[str, str]], fields: list[str]) -> list[dict[str, Any]]:
+def batch_get(keys: list[tuple[str, str]], fields: list[str],
+              consistent: bool = False) -> list[dict[str, Any]]:
     """The items at these keys (absent ones are left out) with only `fields`, in pages of 100.
     When no two keys of a page share a partition key, the sort key is not read back (each
     attribute read costs time): the partition key says which key an item is.
@@ -179,7 +196,8 @@ def batch_get(keys: list[tuple[str, str]], fields: list[str]) -> list[dict[str, 
         by_pk = {pk: sk for pk, sk in page}
         wanted = [f for f in fields if f != "sk"] if len(by_pk) == len(page) else fields
         request: dict[str, Any] = {table: {
-            "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in page], "AttributesToGet": wanted}}
+            "Keys": [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in page], "AttributesToGet": wanted,
+            "ConsistentRead": consistent}}
         attempt = 0
         while request:
             resp = ddb.batch_get_item(RequestItems=request)
@@ -193,21 +211,6 @@ def batch_get(keys: list[tuple[str, str]], fields: list[str]) -> list[dict[str, 
                 _backoff(attempt)
                 attempt += 1
     return out
-
-
-def batch_write(items: list[dict[str, Any]]) -> None:
-    """Put these items (attribute value dicts), 25 a call, retrying what DynamoDB leaves."""
-    table = config.MAIN_TABLE
-    ddb = _ddb()
-    for start in range(0, len(items), BATCH_WRITE_MAX):
-        request: dict[str, Any] = {table: [{"PutRequest": {"Item": item}}
-                                           for item in items[start:start + BATCH_WRITE_MAX]]}
-        attempt = 0
-        while request:
-            request = ddb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-            if request:
-                _backoff(attempt)
-                attempt += 1
 
 
 def _s(item: dict[str, Any], name: str) -> str | None:
@@ -225,6 +228,111 @@ def _component(name: str, score: int | None) -> dict[str, Any]:
 def _job(batch_id: str, pk: str, sk: str, version: int, notice: str | None) -> dict:
     return {"batch_id": batch_id, "id_number": pk[len(m.CAND):], "result_sk": sk, "version": version,
             "kind": notice or RELEASED}
+
+
+ROUNDS = 4  # a row is read and decided again at most this many times when it loses a race
+WRITERS = 16  # conditional writes in flight at once (each is one request of a few ms on AWS)
+_ABSENT: dict[str, Any] = {"ConditionExpression": "attribute_not_exists(pk)"}
+
+
+class _Row:
+    __slots__ = ("c", "claimed", "entry", "n", "pk", "sk")
+
+    def __init__(self, n: int, c: dict[str, Any], pk: str, sk: str) -> None:
+        self.n, self.c, self.pk, self.sk = n, c, pk, sk
+        self.entry: dict[str, Any] | None = None
+        self.claimed: str | None = None  # a reference number whose claim this row created
+
+    @property
+    def owner(self) -> str:
+        return f"{self.pk}|{self.sk}"
+
+
+class _Put:
+    __slots__ = ("claim", "condition", "held", "item", "job", "refused", "row")
+
+    def __init__(self, row: _Row, item: dict[str, Any], condition: dict[str, Any], job: dict | None,
+                 held: bool, claim: str | None = None) -> None:
+        self.row, self.item, self.condition, self.job, self.held = row, item, condition, job, held
+        self.claim, self.refused = claim, False
+
+
+def _as_read(old: dict[str, Any]) -> dict[str, Any]:
+    """The condition that the result is still as read: same version, status, content and
+    release time (a correction, `release_due` and a moved release all change one of them)."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    parts: list[str] = []
+    for i, field in enumerate(("version", "status", "content_hash", "release_at")):
+        names[f"#f{i}"] = field
+        if field in old:
+            values[f":v{i}"] = old[field]
+            parts.append(f"#f{i} = :v{i}")
+        else:
+            parts.append(f"attribute_not_exists(#f{i})")
+    out: dict[str, Any] = {"ConditionExpression": " AND ".join(parts), "ExpressionAttributeNames": names}
+    if values:
+        out["ExpressionAttributeValues"] = values
+    return out
+
+
+def _failed(err: Exception) -> bool:
+    from botocore.exceptions import ClientError
+
+    return isinstance(err, ClientError) and err.response.get("Error", {}).get("Code") == \
+        "ConditionalCheckFailedException"
+
+
+def _put(item: dict[str, Any], condition: dict[str, Any]) -> bool:
+    """Put the item if the condition holds; False when it does not."""
+    try:
+        _ddb().put_item(TableName=config.MAIN_TABLE, Item=item, **condition)
+    except Exception as err:
+        if _failed(err):
+            return False
+        raise
+    return True
+
+
+def _claim(ref: str, owner: str) -> str | None:
+    """Claim a reference number for a result: "created", "ours" (already its claim) or None
+    (another result holds it)."""
+    try:
+        old = _ddb().put_item(
+            TableName=config.MAIN_TABLE,
+            Item={"pk": {"S": m.REF + ref}, "sk": {"S": "REF"}, "owner": {"S": owner}},
+            ConditionExpression="attribute_not_exists(pk) OR #o = :o",
+            ExpressionAttributeNames={"#o": "owner"},
+            ExpressionAttributeValues={":o": {"S": owner}}, ReturnValues="ALL_OLD").get("Attributes")
+    except Exception as err:
+        if _failed(err):
+            return None
+        raise
+    return "ours" if old else "created"
+
+
+def _unclaim(ref: str, owner: str) -> None:
+    try:
+        _ddb().delete_item(TableName=config.MAIN_TABLE, Key={"pk": {"S": m.REF + ref}, "sk": {"S": "REF"}},
+                           ConditionExpression="#o = :o", ExpressionAttributeNames={"#o": "owner"},
+                           ExpressionAttributeValues={":o": {"S": owner}})
+    except Exception as err:
+        if not _failed(err):
+            raise
+
+
+_POOL: list[Any] = []
+
+
+def _parallel(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """fn over the items, WRITERS at a time (the requests wait on the network, not the CPU)."""
+    if len(items) <= 1:
+        return [fn(i) for i in items]
+    if not _POOL:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL.append(ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="results-write"))
+    return list(_POOL[0].map(fn, items))
 
 
 @importer("results")
@@ -262,7 +370,7 @@ class ResultsImporter:
         # Duplicates inside the chunk (across chunks the table tells).
         seen_key: dict[tuple[str, str], int] = {}
         seen_ref: dict[str, int] = {}
-        rows: list[tuple[int, dict[str, Any], str, str]] = []
+        rows: list[_Row] = []
         for n, c in chunk:
             pk, sk = m.Result.keys(c["id_number"], c["exam_date"], c["exam_code"])
             if (pk, sk) in seen_key:
@@ -275,68 +383,112 @@ class ResultsImporter:
                 continue
             seen_key[pk, sk] = n
             seen_ref[c["reference_number"]] = n
-            rows.append((n, c, pk, sk))
+            rows.append(_Row(n, c, pk, sk))
 
-        entry_keys = [(pk, m.ENTRY + sk[len(m.RESULT):]) for _, _, pk, sk in rows]
+        entry_keys = [(r.pk, m.ENTRY + r.sk[len(m.RESULT):]) for r in rows]
         entries = {(e["pk"]["S"], e["sk"]["S"]): e
                    for e in batch_get(entry_keys, ["pk", "sk", *ENTRY_COPIED])}
-        existing = {(r["pk"]["S"], r["sk"]["S"]): r for r in batch_get([(pk, sk) for _, _, pk, sk in rows],
-                                                                          RESULT_FIELDS)}
-        claims = {c["pk"]["S"]: _s(c, "owner") for c in batch_get(
-            [m.RefClaim.keys(c["reference_number"]) for _, c, _, _ in rows], ["pk", "owner"])}
-
-        batch_id = self.batch.batch_id
-        writes: list[dict[str, Any]] = []
+        todo: list[_Row] = []
+        for r, entry_key in zip(rows, entry_keys):
+            r.entry = entries.get(entry_key)
+            if r.entry is None:
+                late.append((r.n, "id_number", "there is no entry for this candidate, exam and date: "
+                                               "load the entries file first"))
+            else:
+                todo.append(r)
         jobs: list[dict] = []
-        for (n, c, pk, sk), entry_key in zip(rows, entry_keys):
-            entry = entries.get(entry_key)
-            if entry is None:
-                late.append((n, "id_number", "there is no entry for this candidate, exam and date: "
-                                             "load the entries file first"))
-                continue
-            owner = f"{pk}|{sk}"
-            old = existing.get((pk, sk))
-            digest = content_hash(c)
-            if old is None:
-                ref = c["reference_number"]
-                claimed = claims.get(m.REF + ref)
-                if claimed is not None and claimed != owner:
-                    late.append((n, "reference_number", "is already the reference number of another result"))
-                    continue
-                version, notice, released_at = 1, RELEASED, None
-                writes.append({"pk": {"S": m.REF + ref}, "sk": {"S": "REF"}, "owner": {"S": owner}})
-            else:
-                ref = _s(old, "reference_number") or c["reference_number"]  # a correction keeps it
-                old_version = int(old["version"]["N"])
-                old_status, old_notice = _s(old, "status"), _s(old, "notice")
-                if _s(old, "content_hash") == digest:
-                    if _s(old, "batch_id") == batch_id:  # our own write: a retry after a crash
-                        if old_status == "released":
-                            jobs.append(_job(batch_id, pk, sk, old_version, old_notice))
-                    elif old_status == "held" and _s(old, "release_at") != c["release_at"]:
-                        item, held = self._item(pk, sk, c, entry, ref, old_version, old_notice or RELEASED,
-                                                digest, None)
-                        writes.append(item)
-                        if not held:  # moved to now or the past
-                            jobs.append(_job(batch_id, pk, sk, old_version, old_notice or RELEASED))
-                    else:
-                        self.unchanged += 1
-                    continue
-                version = old_version + 1
-                if old_status == "released":  # a correction of a released result applies at once
-                    notice, released_at, c = UPDATED, _s(old, "released_at"), {**c, "release_at": None}
-                else:
-                    notice, released_at = old_notice or RELEASED, None
-            item, held = self._item(pk, sk, c, entry, ref, version, notice, digest, released_at)
-            writes.append(item)
-            if held:
-                self.held += 1
-            else:
-                jobs.append(_job(batch_id, pk, sk, version, notice))
-        batch_write(writes)
+        # Every write is conditional on what was read: a reference number is claimed only if free
+        # (or already this result's), a result is created only if absent and replaced only if it
+        # is still the version read. A row that loses to another file processed at the same
+        # time is read again and decided again, as if the files had come one after the other.
+        for attempt in range(ROUNDS):
+            if not todo:
+                break
+            existing = {(i["pk"]["S"], i["sk"]["S"]): i for i in batch_get(
+                [(r.pk, r.sk) for r in todo], RESULT_FIELDS, consistent=attempt > 0)}
+            todo = self._write(todo, existing, late, jobs)
+        stale = [r for r in todo if r.claimed is not None]
+        if stale:  # claims of rows given up: kept only where the result holds that number
+            holds = {(i["pk"]["S"], i["sk"]["S"]): _s(i, "reference_number") for i in batch_get(
+                [(r.pk, r.sk) for r in stale], ["pk", "sk", "reference_number"], consistent=True)}
+            _parallel(lambda r: _unclaim(str(r.claimed), r.owner),
+                      [r for r in stale if holds.get((r.pk, r.sk)) != r.claimed])
+        for r in todo:
+            late.append((r.n, "id_number", "this result was changed by another file processed at the same "
+                                           "time, again and again: this row was not stored; upload it again"))
         send_jobs(jobs)  # after the writes: a job never points at a result not stored yet
         self.jobs += len(jobs)
         return late
+
+    def _write(self, rows: list[_Row], existing: dict[tuple[str, str], dict[str, Any]],
+               late: list[tuple[int, str, str]], jobs: list[dict]) -> list[_Row]:
+        """Decide each row against the result read and write it conditionally; returns the rows
+        that lost a race, to be read and decided again."""
+        batch_id = self.batch.batch_id
+        puts: list[_Put] = []
+        for r in rows:
+            c, pk, sk, entry = r.c, r.pk, r.sk, r.entry
+            assert entry is not None
+            old = existing.get((pk, sk))
+            if r.claimed is not None and old is not None and _s(old, "reference_number") == r.claimed:
+                r.claimed = None  # the result that exists holds the number we claimed: it is its claim
+            digest = content_hash(c)
+            if old is None:
+                item, held = self._item(pk, sk, c, entry, c["reference_number"], 1, RELEASED, digest, None)
+                job_ = None if held else _job(batch_id, pk, sk, 1, RELEASED)
+                puts.append(_Put(r, item, _ABSENT, job_, held, claim=c["reference_number"]))
+                continue
+            ref = _s(old, "reference_number") or c["reference_number"]  # a correction keeps it
+            old_version = int(old["version"]["N"])
+            old_status, old_notice = _s(old, "status"), _s(old, "notice")
+            if _s(old, "content_hash") == digest:
+                if _s(old, "batch_id") == batch_id:  # our own write: a retry after a crash
+                    if old_status == "released":
+                        jobs.append(_job(batch_id, pk, sk, old_version, old_notice))
+                elif old_status == "held" and _s(old, "release_at") != c["release_at"]:
+                    item, held = self._item(pk, sk, c, entry, ref, old_version, old_notice or RELEASED,
+                                            digest, None)
+                    puts.append(_Put(r, item, _as_read(old), None if held else
+                                     _job(batch_id, pk, sk, old_version, old_notice or RELEASED), False))
+                else:
+                    self.unchanged += 1
+                continue
+            version = old_version + 1
+            if old_status == "released":  # a correction of a released result applies at once
+                notice, released_at, c = UPDATED, _s(old, "released_at"), {**c, "release_at": None}
+            else:
+                notice, released_at = old_notice or RELEASED, None
+            item, held = self._item(pk, sk, c, entry, ref, version, notice, digest, released_at)
+            job_ = None if held else _job(batch_id, pk, sk, version, notice)
+            puts.append(_Put(r, item, _as_read(old), job_, held))
+
+        # A claim of ours whose result another file created meanwhile with another reference
+        # number (which a result keeps for ever): given back.
+        stale = [r for r in rows if r.claimed is not None]
+        _parallel(lambda r: _unclaim(str(r.claimed), r.owner), stale)
+        for r in stale:
+            r.claimed = None
+        # Claims first, then the results whose claim holds.
+        claiming = [p for p in puts if p.claim is not None]
+        for p, got in zip(claiming, _parallel(lambda p: _claim(str(p.claim), p.row.owner), claiming)):
+            if got is None:
+                p.refused = True
+                late.append((p.row.n, "reference_number",
+                             "is already the reference number of another result"))
+            elif got == "created":
+                p.row.claimed = p.claim
+        puts = [p for p in puts if not p.refused]
+        lost: list[_Row] = []
+        for p, ok in zip(puts, _parallel(lambda p: _put(p.item, p.condition), puts)):
+            if not ok:
+                lost.append(p.row)  # a claim it created is given back once the result is read again
+                continue
+            p.row.claimed = None  # stored: the claim is its result's
+            if p.job is not None:
+                jobs.append(p.job)
+            elif p.held:
+                self.held += 1
+        return lost
 
     def _item(self, pk: str, sk: str, c: dict[str, Any], entry: dict[str, Any], ref: str, version: int,
               notice: str, digest: str, released_at: str | None) -> tuple[dict[str, Any], bool]:

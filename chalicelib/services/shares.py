@@ -16,7 +16,7 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
-from .. import config
+from .. import config, resources
 from ..adapters import clock, storage
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
@@ -67,6 +67,9 @@ def result_view(r: m.Result) -> dict:
 def photo_url(r: m.Result) -> str | None:
     exam = exams.get_exam(r.exam_code)
     if not r.photo_key or exam is None or not exam.test_day_photo:
+        return None
+    if not resources.is_photo_key(r.photo_key):  # checked on ingest too: never sign another document
+        logger().warning("photo key outside the photos prefix", extra={"result_id": r.result_id})
         return None
     return storage.download_url(config.DOCUMENTS_BUCKET, r.photo_key, seconds=PHOTO_SECONDS)
 

@@ -32,10 +32,26 @@ def test_a_good_row_is_normalised():
     ({"component:Reading": "999"}, "component:Reading"),
     ({"release_at": "next tuesday"}, "release_at"),
     ({"photo_key": "p" * 600}, "photo_key"),
+    # photo_key names a test day photo, never another object of the documents bucket
+    ({"photo_key": "statements/SIR094702/B2FIRST-20260614-v1.pdf"}, "photo_key"),
+    ({"photo_key": "reports/20260614-ab12/errors.csv"}, "photo_key"),
+    ({"photo_key": "photos/../statements/SIR094702/B2FIRST-20260614-v1.pdf"}, "photo_key"),
+    ({"photo_key": "photos/./x.jpg"}, "photo_key"),
+    ({"photo_key": "photos/"}, "photo_key"),
+    ({"photo_key": "/photos/x.jpg"}, "photo_key"),
+    ({"photo_key": "Photos/x.jpg"}, "photo_key"),
+    ({"photo_key": "photos\\..\\statements\\x.pdf"}, "photo_key"),
+    ({"photo_key": "photos/x\x00.jpg"}, "photo_key"),
 ])
 def test_each_bad_field_is_named(over, field):
     _clean, problems = validate_row({**GOOD, **over})
     assert field in {f for f, _ in problems}, problems
+
+
+@pytest.mark.parametrize("key", ["photos/SIR094701.jpg", "photos/2026/06/SIR094701 front.jpeg"])
+def test_a_photo_key_under_the_photos_prefix_is_kept(key):
+    clean, problems = validate_row({**GOOD, "photo_key": f" {key} "})
+    assert problems == [] and clean["photo_key"] == key
 
 
 def test_every_problem_of_a_row_is_reported_not_only_the_first():
