@@ -78,6 +78,11 @@ def decode_cursor(listing: str, cursor: str | None) -> dict | None:
         raise BAD_CURSOR from None
 
 
+def key_of(item: Any, *names: str) -> dict:
+    """The start key DynamoDB would give for `item` in a listing keyed by `names`."""
+    return {name: {"S": getattr(item, name)} for name in names}
+
+
 @dataclass
 class Page(Generic[T]):
     items: list[T]

@@ -20,7 +20,7 @@ from ..db.repo import get_or_none
 from ..domain.errors import NotFound, Unauthenticated, ValidationError
 from . import audit, shares
 from . import security as sec
-from .verifiers_base import Actor, from_cursor, iso_us, random_id, to_cursor
+from .verifiers_base import Actor, iso_us, random_id
 
 RATE_LIMIT = 600
 RATE_WINDOW = 60
@@ -97,11 +97,12 @@ def _since(value: str | None) -> str:
     return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: dict | None) -> dict:
-    from ..api.http import encode_cursor
+def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: str | None) -> dict:
+    from ..db.paging import decode_cursor, encode_cursor, key_of
 
     hash_key = m.ORG_SHARES + key.org_id
-    start = from_cursor(cursor, gsi1pk=hash_key)
+    listing = f"api-shares:{key.org_id}"
+    start = decode_cursor(listing, cursor)
     settled = iso_us(clock.now() - SETTLE_SECONDS)
     page = m.Share.by_org.query(hash_key, m.Share.gsi1sk.between(_since(since), settled), limit=limit,
                                 page_size=limit, last_evaluated_key=start)
@@ -122,11 +123,10 @@ def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: dict | None
             photos.append((r.pk, r.sk, s.share_id))
     audit.record(key.org_id, f"key:{key.key_id}", "api_shares", reads)
     audit.record(key.org_id, f"key:{key.key_id}", "photo", photos)
-    lek = to_cursor(page.last_evaluated_key)
-    resume = lek or (
-        {"pk": items[-1].pk, "sk": items[-1].sk, "gsi1pk": items[-1].gsi1pk, "gsi1sk": items[-1].gsi1sk}
-        if items else cursor)
-    return {"shares": rows, "next_cursor": encode_cursor(lek), "resume_cursor": encode_cursor(resume)}
+    lek = page.last_evaluated_key
+    resume = lek or (key_of(items[-1], "pk", "sk", "gsi1pk", "gsi1sk") if items else start)
+    return {"shares": rows, "next_cursor": encode_cursor(listing, lek),
+            "resume_cursor": encode_cursor(listing, resume)}
 
 
 def api_result(key: m.ApiKey, reference_number: str, date_of_birth: str) -> dict:

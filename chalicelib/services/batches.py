@@ -118,25 +118,13 @@ def get(batch_id: str) -> dict:
     return view(batch)
 
 
-def _start_key(cursor: dict | None) -> dict | None:
-    """A decoded cursor back to a start key: exactly the keys of a page of gsi1 BATCHES, typed
-    as DynamoDB gave them (a made-up key is a 400, not a ValidationException from DynamoDB)."""
-    if cursor is None:
-        return None
-    names = {"pk", "sk", "gsi1pk", "gsi1sk"}
-    if (set(cursor) != names or not all(isinstance(v, dict) and set(v) == {"S"} for v in cursor.values())
-            or cursor["gsi1pk"]["S"] != m.BATCHES):
-        raise ValidationError({"cursor": "is not a cursor of this list"})
-    return cursor
+def list_page(limit: int, cursor: str | None) -> dict:
+    from ..db.paging import decode_cursor, encode_cursor
 
-
-def list_page(limit: int, cursor: dict | None) -> dict:
     page = m.Batch.listing.query(m.BATCHES, scan_index_forward=False, limit=limit,
-                                 last_evaluated_key=_start_key(cursor))
+                                 last_evaluated_key=decode_cursor("batches", cursor))
     items = [view(b) for b in page]
-    from ..api.http import encode_cursor
-
-    return {"batches": items, "next_cursor": encode_cursor(page.last_evaluated_key)}
+    return {"batches": items, "next_cursor": encode_cursor("batches", page.last_evaluated_key)}
 
 
 # ---------------------------------------------------------------- S3 events

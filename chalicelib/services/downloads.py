@@ -111,15 +111,15 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)
 
 
-def history(actor: Actor, limit: int, cursor: dict | None) -> dict:
-    from ..api.http import encode_cursor
-    from .verifiers_base import from_cursor, to_cursor
+def history(actor: Actor, limit: int, cursor: str | None) -> dict:
+    from ..db.paging import decode_cursor, encode_cursor
 
-    start = from_cursor(cursor, pk=m.ORG + actor.org_id)
+    listing = f"downloads:{actor.org_id}"
+    start = decode_cursor(listing, cursor)
     page = m.Download.query(m.ORG + actor.org_id, m.Download.sk.startswith(m.DOWNLOAD),
                             scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start)
     items = [view(d, with_url=False) for d in page]
-    return {"downloads": items, "next_cursor": encode_cursor(to_cursor(page.last_evaluated_key))}
+    return {"downloads": items, "next_cursor": encode_cursor(listing, page.last_evaluated_key)}
 
 
 def get(actor: Actor, download_id: str) -> dict:

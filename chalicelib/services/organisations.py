@@ -24,11 +24,9 @@ from .messages import send_quietly
 from .verifiers_base import (
     email_domain,
     fold,
-    from_cursor,
     in_domain,
     norm_email,
     random_id,
-    to_cursor,
     website_domain,
     words,
 )
@@ -119,13 +117,14 @@ def approved_org_for_email(email: str) -> m.Organisation | None:
 
 
 # ---------------------------------------------------------------- staff
-def list_page(status: str, limit: int, cursor: dict | None) -> dict:
-    start = from_cursor(cursor, gsi1pk=m.ORG_STATUS + status)
+def list_page(status: str, limit: int, cursor: str | None) -> dict:
+    from ..db.paging import decode_cursor, encode_cursor
+
+    listing = f"organisations:{status}"
+    start = decode_cursor(listing, cursor)
     page = m.Organisation.by_status.query(m.ORG_STATUS + status, limit=limit, last_evaluated_key=start)
     orgs = [staff_view(o) for o in page]
-    from ..api.http import encode_cursor
-
-    return {"organisations": orgs, "next_cursor": encode_cursor(to_cursor(page.last_evaluated_key))}
+    return {"organisations": orgs, "next_cursor": encode_cursor(listing, page.last_evaluated_key)}
 
 
 def _pending(org_id: str) -> m.Organisation:

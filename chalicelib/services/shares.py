@@ -27,7 +27,7 @@ from ..observability import logger
 from . import audit, messages
 from . import security as sec
 from .messages import send_quietly
-from .verifiers_base import Actor, fold, from_cursor, iso_us, to_cursor
+from .verifiers_base import Actor, fold, iso_us
 
 Q_PAGE = 100
 Q_MAX_READ = 1000
@@ -163,14 +163,15 @@ def _alert_immediately(org: m.Organisation) -> None:
             send_quietly(messages.shares_alert(user.email, user.first_name, org.name, 1), "shares_alert")
 
 
-def candidate_shares(id_number: str, limit: int, cursor: dict | None) -> dict:
-    from ..api.http import encode_cursor
+def candidate_shares(id_number: str, limit: int, cursor: str | None) -> dict:
+    from ..db.paging import decode_cursor, encode_cursor
 
-    start = from_cursor(cursor, gsi2pk=m.CAND_SHARES + id_number)
+    listing = f"candidate-shares:{id_number}"
+    start = decode_cursor(listing, cursor)
     page = m.Share.by_candidate.query(m.CAND_SHARES + id_number, scan_index_forward=False, limit=limit,
                                       page_size=limit, last_evaluated_key=start)
     items = [candidate_share_view(s) for s in page]
-    return {"shares": items, "next_cursor": encode_cursor(to_cursor(page.last_evaluated_key))}
+    return {"shares": items, "next_cursor": encode_cursor(listing, page.last_evaluated_key)}
 
 
 def revoke(id_number: str, share_id: str) -> None:
@@ -191,12 +192,13 @@ def _bound(value: str | None, field: str, end: bool) -> str | None:
     return f"{day.isoformat()}T23:59:59.999999Z~" if end else f"{day.isoformat()}T00:00:00"
 
 
-def org_shares(actor: Actor, limit: int, cursor: dict | None, date_from: str | None = None,
+def org_shares(actor: Actor, limit: int, cursor: str | None, date_from: str | None = None,
                date_to: str | None = None, q: str | None = None) -> dict:
-    from ..api.http import encode_cursor
+    from ..db.paging import decode_cursor, encode_cursor, key_of
 
     hash_key = m.ORG_SHARES + actor.org_id
-    start = from_cursor(cursor, gsi1pk=hash_key)
+    listing = f"org-shares:{actor.org_id}:{date_from or ''}:{date_to or ''}:{q or ''}"
+    start = decode_cursor(listing, cursor)
     lo, hi = _bound(date_from, "from", False), _bound(date_to, "to", True)
     if lo and hi and lo > hi:
         raise ValidationError({"to": "must not be before from"})
@@ -210,7 +212,7 @@ def org_shares(actor: Actor, limit: int, cursor: dict | None, date_from: str | N
         page = m.Share.by_org.query(hash_key, condition, scan_index_forward=False, limit=limit,
                                     page_size=limit, last_evaluated_key=start)
         items = [org_share_view(s) for s in page]
-        return {"shares": items, "next_cursor": encode_cursor(to_cursor(page.last_evaluated_key))}
+        return {"shares": items, "next_cursor": encode_cursor(listing, page.last_evaluated_key)}
 
     # Filtered: pages of Q_PAGE, at most Q_MAX_READ items read, then a cursor to go on.
     found: list[dict] = []
@@ -226,10 +228,10 @@ def org_shares(actor: Actor, limit: int, cursor: dict | None, date_from: str | N
             s = m.Share.from_raw_data(row)
             found.append(org_share_view(s))
             if len(found) == limit:
-                last = {"pk": s.pk, "sk": s.sk, "gsi1pk": s.gsi1pk, "gsi1sk": s.gsi1sk}
-                return {"shares": found, "next_cursor": encode_cursor(last)}
+                last = key_of(s, "pk", "sk", "gsi1pk", "gsi1sk")
+                return {"shares": found, "next_cursor": encode_cursor(listing, last)}
         if next_key is None or read >= Q_MAX_READ:
-            return {"shares": found, "next_cursor": encode_cursor(to_cursor(next_key))}
+            return {"shares": found, "next_cursor": encode_cursor(listing, next_key)}
 
 
 def _org_share(actor: Actor, share_id: str) -> tuple[m.Share, m.Result]:

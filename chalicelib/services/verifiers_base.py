@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from ..adapters import clock
 from ..db import models as m
 from ..db.repo import get_or_none
-from ..domain.errors import Forbidden, Unauthenticated, ValidationError
+from ..domain.errors import Forbidden, Unauthenticated
 from . import security as sec
 
 
@@ -82,29 +82,6 @@ def parent_domains(domain: str) -> list[str]:
 
 def norm_email(email: str) -> str:
     return email.strip().lower()
-
-
-# ---------------------------------------------------------------- cursors
-def to_cursor(key: dict | None) -> dict | None:
-    """PynamoDB's last_evaluated_key ({"pk": {"S": ...}}) as the flat dict encode_cursor takes."""
-    if not key:
-        return None
-    return {name: value["S"] for name, value in key.items()}
-
-
-def from_cursor(cursor: dict | None, **expected: str) -> dict | None:
-    """A decoded cursor back to a start key; it must belong to the same listing."""
-    if cursor is None:
-        return None
-    # Exactly the keys DynamoDB gave back (the table's, plus the index's): a made-up start key
-    # is a 400 here, not a ValidationException (500) from DynamoDB.
-    names = {"pk", "sk"} | {n for e in expected for n in (e, e.replace("pk", "sk"))}
-    if set(cursor) != names or not all(isinstance(v, str) for v in cursor.values()):
-        raise ValidationError({"cursor": "is not a cursor of this list"})
-    for name, value in expected.items():
-        if cursor.get(name) != value:
-            raise ValidationError({"cursor": "is not a cursor of this list"})
-    return {name: {"S": value} for name, value in cursor.items()}
 
 
 # ---------------------------------------------------------------- the caller

@@ -60,3 +60,20 @@ def test_a_cursor_given_out_still_leads_to_the_next_page(api, staff) -> None:  #
     assert second.status == 200, second.json
     ids = [b["batch_id"] for b in first["batches"] + second.json["batches"]]
     assert len(set(ids)) == 3
+
+
+def test_a_cursor_is_opaque_and_belongs_to_its_own_list(api, staff) -> None:  # noqa: F811
+    # Given a real cursor of the batches list
+    for n in range(3):
+        api.post("/staff/batches", {"kind": "entries", "filename": f"g{n}.csv"}, token=staff)
+    given = api.get("/staff/batches?limit=1", token=staff).json["next_cursor"]
+    # Then it shows none of the table's keys
+    raw = base64.urlsafe_b64decode(given + "=" * (-len(given) % 4))
+    assert b"BATCH" not in raw and b"gsi1" not in raw
+    # And another list refuses it
+    r = api.get(f"/staff/organisations?cursor={given}", token=staff)
+    assert r.status == 400 and "cursor" in r.json["fields"]
+    # And so does its own list once a character is changed
+    edited = given[:5] + ("A" if given[5] != "A" else "B") + given[6:]
+    r = api.get(f"/staff/batches?cursor={edited}", token=staff)
+    assert r.status == 400 and "cursor" in r.json["fields"]

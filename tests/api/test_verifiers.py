@@ -199,11 +199,14 @@ def test_another_organisation_cannot_see_a_share(api, make_org, candidate):
     for path in (f"/organisation/shares/{share_id}", f"/organisation/shares/{share_id}/statement"):
         r = api.get(path, token=other.token)
         assert r.status == 404 and r.json["error"] == "not_found"
-    # and the other organisation's cursor cannot be used on this one
-    from chalicelib.api.http import encode_cursor
+    # and the other organisation's cursor (a genuine one, sealed for its list) cannot be used
+    from chalicelib.db.paging import encode_cursor
 
-    forged = encode_cursor({"gsi1pk": f"ORGSHARES#{org.org_id}", "gsi1sk": "9", "pk": "x", "sk": "y"})
-    assert api.get(f"/organisation/shares?cursor={forged}", token=other.token).status == 400
+    theirs = encode_cursor(f"org-shares:{org.org_id}:::",
+                           {"gsi1pk": {"S": f"ORGSHARES#{org.org_id}"}, "gsi1sk": {"S": "9"},
+                            "pk": {"S": "x"}, "sk": {"S": "y"}})
+    assert api.get(f"/organisation/shares?cursor={theirs}", token=org.token).status == 200
+    assert api.get(f"/organisation/shares?cursor={theirs}", token=other.token).status == 400
 
 
 def test_shares_need_a_verifier_session(api, make_org, candidate):
