@@ -17,6 +17,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .repos.auth import Sessions, Tokens
+from .repos.candidates import Candidates
+from .repos.limits import Counters
+from .repos.mfa import Mfa
+from .repos.staff import Staff
 from .repos.templates import Templates
 from .table import Table, table
 
@@ -26,8 +31,32 @@ class Store:
         self.table = t
 
     @cached_property
+    def candidates(self) -> Candidates:
+        return Candidates(self.table)
+
+    @cached_property
+    def counters(self) -> Counters:
+        return Counters(self.table)
+
+    @cached_property
+    def mfa(self) -> Mfa:
+        return Mfa(self.table)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        return Sessions(self.table)
+
+    @cached_property
+    def staff(self) -> Staff:
+        return Staff(self.table)
+
+    @cached_property
     def templates(self) -> Templates:
         return Templates(self.table)
+
+    @cached_property
+    def tokens(self) -> Tokens:
+        return Tokens(self.table)
 
 
 _store: Store | None = None

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from datetime import date
-
-from pynamodb.exceptions import PutError, UpdateError
+from typing import TYPE_CHECKING
 
 from ..adapters import clock
-from ..db import models as m
-from ..db.repo import condition_failed, get_or_none
+from ..db.store import store
 from ..domain import exams, passwords
 from ..domain.errors import (
     Conflict,
@@ -20,9 +18,9 @@ from ..domain.ids import check_secret_number, normalise_id_number
 from . import messages
 from . import security as sec
 
-LOCKOUT_LIMIT = 5
-LOCKOUT_WINDOW = 15 * 60
-LOCKOUT_SECONDS = 15 * 60
+if TYPE_CHECKING:
+    from ..db import models as m
+
 RESETS_PER_HOUR = 3
 VERIFY_SECONDS = 72 * 3600
 RESET_SECONDS = 3600
@@ -30,7 +28,7 @@ RESET_SECONDS = 3600
 WRONG_SECRET = ("We could not match that ID number and Secret number. Check both against "
                 "your Confirmation of Entry.")
 BAD_LOGIN = "The ID number or password is not correct."
-TOO_MANY = "Too many attempts. Try again later."
+TOO_MANY = sec.TOO_MANY
 
 
 def _password_or_error(password: str, id_number: str, field: str = "password") -> None:
@@ -40,8 +38,7 @@ def _password_or_error(password: str, id_number: str, field: str = "password") -
 
 
 def _entries(id_number: str) -> list[m.Entry]:
-    pk = m.CAND + id_number
-    return list(m.Entry.query(pk, m.Entry.sk.startswith(m.ENTRY)))
+    return store().candidates.entries(id_number)
 
 
 # ---------------------------------------------------------------- register
@@ -52,9 +49,9 @@ def register(data: dict) -> dict:
         raise ValidationError({"accept_terms": "must be true: accept the terms to register"})
     _password_or_error(data["password"], id_number)
     # One path for an unknown ID and a wrong secret: same work, same reply. The guess is
-    # counted before it is checked, so concurrent requests cannot check more than 5.
-    with sec.attempt("register", id_number, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW,
-                     lockout=LOCKOUT_SECONDS, message=TOO_MANY) as guess:
+    # counted before it is checked, so concurrent requests cannot check more than 5 (the one
+    # lock-out of security.py, as for passwords).
+    with sec.login_attempt("register", id_number) as guess:
         expected = sec.secret_number_hash(id_number, secret)
         entries = _entries(id_number)
         if not any(sec.same(e.secret_hash, expected) for e in entries):
@@ -62,20 +59,15 @@ def register(data: dict) -> dict:
             raise Forbidden(WRONG_SECRET)
 
     first = entries[0]
-    account = m.CandidateAccount(
-        *m.CandidateAccount.keys(id_number), id_number=id_number, email=data["email"].strip(),
-        email_verified=False, password_hash=passwords.hash_password(data["password"]),
+    account = store().candidates.create_account(
+        id_number, email=data["email"].strip(), email_verified=False,
+        password_hash=passwords.hash_password(data["password"]),
         first_name=first.first_name, family_name=first.family_name, country=data["country"],
         first_language=data["first_language"], marketing_opt_in=data["marketing_opt_in"],
         created_at=clock.iso(),
     )
-    try:
-        account.save(condition=m.CandidateAccount.pk.does_not_exist())
-    except PutError as err:
-        if condition_failed(err):
-            raise Conflict("An account already exists for this ID number. Log in, or reset "
-                           "your password.") from None
-        raise
+    if account is None:
+        raise Conflict("An account already exists for this ID number. Log in, or reset your password.")
     _send_verification(account)
     return {"id_number": id_number, "email": account.email, "email_verified": False}
 
@@ -97,28 +89,28 @@ def verify_email(token: str) -> dict:
     item = sec.consume_token(token, "verify_email")
     if item is None:
         raise ValidationError({"token": "this link is not valid, was used already, or has expired"})
-    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(item.subject))
+    account = store().candidates.account(item.subject)
     if account is None or (item.data or {}).get("email") != account.email:
         raise ValidationError({"token": "this link is for an email address the account no longer uses"})
-    account.update(actions=[m.CandidateAccount.email_verified.set(True)])
+    store().candidates.update(account, email_verified=True)
     return {"email_verified": True}
 
 
 # ---------------------------------------------------------------- sessions
 def login(id_raw: str, password: str) -> dict:
     id_number = normalise_id_number(id_raw)
-    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
+    account = store().candidates.account(id_number)
     sec.check_password("login", id_number, account.password_hash if account else None, password,
                        Unauthenticated(BAD_LOGIN))
     assert account is not None
     if passwords.needs_rehash(account.password_hash):
-        account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(password))])
+        store().candidates.update(account, password_hash=passwords.hash_password(password))
     return sec.create_session("candidate", id_number)
 
 
 # ---------------------------------------------------------------- profile
 def _account(id_number: str) -> m.CandidateAccount:
-    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
+    account = store().candidates.account(id_number)
     if account is None:  # the session outlived the account
         raise Unauthenticated("The session has ended. Log in again.")
     return account
@@ -139,10 +131,7 @@ def get_profile(id_number: str) -> dict:
 
 def update_profile(id_number: str, data: dict) -> dict:
     account = _account(id_number)
-    actions = []
-    for name in ("country", "first_language", "marketing_opt_in"):
-        if name in data:
-            actions.append(getattr(m.CandidateAccount, name).set(data[name]))
+    changes = {name: data[name] for name in ("country", "first_language", "marketing_opt_in") if name in data}
     old_email = account.email
     new_email: str = data.get("email", "").strip()
     changing_email = "email" in data and new_email.lower() != old_email.lower()
@@ -150,11 +139,10 @@ def update_profile(id_number: str, data: dict) -> dict:
         if "current_password" not in data:
             raise ValidationError({"current_password": "is required to change the email address"})
         _check_current_password(account, data["current_password"])
-        actions += [m.CandidateAccount.email.set(new_email), m.CandidateAccount.email_verified.set(False)]
+        changes |= {"email": new_email, "email_verified": False}
     elif "current_password" in data and "email" not in data:
         raise ValidationError({"current_password": "is only needed when the email address changes"})
-    if actions:
-        account.update(actions=actions)
+    store().candidates.update(account, **changes)
     if changing_email:
         _send_verification(account)
         messages.send_quietly(messages.email_changed_notice(old_email, account.first_name), "email_changed")
@@ -170,7 +158,7 @@ def change_password(principal: sec.Principal, current: str, new: str) -> None:
     account = _account(principal.subject)
     _check_current_password(account, current)
     _password_or_error(new, account.id_number, "new_password")
-    account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(new))])
+    store().candidates.update(account, password_hash=passwords.hash_password(new))
     sec.end_sessions("candidate", account.id_number, keep=principal.session_key)
     messages.send_quietly(messages.password_changed(account.email, account.first_name), "password_changed")
 
@@ -195,7 +183,7 @@ def request_password_reset(id_raw: str, email: str) -> None:
 
 def send_password_reset(id_number: str, email_hash: str) -> bool:
     """The worker's half: an email with a reset link when ID and email match an account."""
-    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(id_number))
+    account = store().candidates.account(id_number)
     if account is None or not sec.same(_reset_email_hash(account.email), email_hash):
         return False
     token = sec.issue_token("password_reset", "candidate", id_number, RESET_SECONDS,
@@ -216,18 +204,13 @@ def confirm_password_reset(token: str, new_password: str) -> None:
     if item is None:
         raise bad
     _password_or_error(new_password, item.subject, "new_password")
-    account = get_or_none(m.CandidateAccount, *m.CandidateAccount.keys(item.subject))
+    account = store().candidates.account(item.subject)
     if account is None or not sec.for_credential(item, account.password_hash):
         raise bad
     if sec.consume_token(token, "password_reset") is None:
         raise bad
-    try:
-        account.update(actions=[m.CandidateAccount.password_hash.set(passwords.hash_password(new_password))],
-                       condition=m.CandidateAccount.password_hash == account.password_hash)
-    except UpdateError as err:
-        if condition_failed(err):
-            raise bad from None
-        raise
+    if not store().candidates.replace_password(account, passwords.hash_password(new_password)):
+        raise bad
     sec.end_sessions("candidate", account.id_number)
     sec.clear_attempts("login", account.id_number)
 
@@ -245,20 +228,20 @@ def pending_result(entry: m.Entry) -> dict:
     }
 
 
-def _released_by_sk(id_number: str) -> dict[str, m.Result]:
-    """Released results by the sk of their entry (a held result stays pending)."""
+def _released(id_number: str) -> dict[str, m.Result]:
+    """Released results by result id, the same as their entry's (a held result stays pending)."""
     from .results import candidate_results
 
-    return {m.ENTRY + r.sk[len(m.RESULT):]: r for r in candidate_results(id_number) if r.status == "released"}
+    return {r.result_id: r for r in candidate_results(id_number) if r.status == "released"}
 
 
 def list_results(id_number: str) -> dict:
     from .results import result_view
 
-    released = _released_by_sk(id_number)
+    released = _released(id_number)
     off = lookup_off(id_number)
-    items = sorted(_entries(id_number), key=lambda e: e.sk, reverse=True)
-    out = [(result_view(released[e.sk]) if e.sk in released else pending_result(e))
+    items = sorted(_entries(id_number), key=lambda e: (e.exam_date, e.exam_code), reverse=True)
+    out = [(result_view(released[e.result_id]) if e.result_id in released else pending_result(e))
            | {"lookup_enabled": e.result_id not in off} for e in items]
     return {"results": out}
 
@@ -266,10 +249,10 @@ def list_results(id_number: str) -> dict:
 def get_result(id_number: str, rid: str) -> dict:
     from .results import result_view
 
-    released = _released_by_sk(id_number)
+    released = _released(id_number)
     for entry in _entries(id_number):
         if entry.result_id == rid:
-            view = result_view(released[entry.sk]) if entry.sk in released else pending_result(entry)
+            view = result_view(released[rid]) if rid in released else pending_result(entry)
             return view | {"lookup_enabled": rid not in lookup_off(id_number)}
     raise NotFound("There is no result with that id on your account.")
 
@@ -279,16 +262,12 @@ def set_lookup(id_number: str, rid: str, enabled: bool) -> dict:
     default). Shares are not affected. One atomic set add/delete on the candidate's LOOKUP item."""
     if not any(e.result_id == rid for e in _entries(id_number)):
         raise NotFound("There is no result with that id on your account.")
-    L = m.LookupSettings
-    item = L(*L.keys(id_number))
-    item.update(actions=[L.off.delete({rid}) if enabled else L.off.add({rid})])
+    store().candidates.set_lookup(id_number, rid, enabled)
     return get_result(id_number, rid)
 
 
 def lookup_off(id_number: str) -> set[str]:
-    from .shares import lookup_off as off
-
-    return off(id_number)
+    return store().candidates.lookup_off(id_number)
 
 
 def statement_url(id_number: str, rid: str) -> str:

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..adapters import clock
-from ..db import models as m
+from ..db.store import store
 from ..domain import exams
 from ..domain.errors import ValidationError
 from ..domain.ids import check_secret_number, normalise_id_number
 from .batches import importer
 from .security import secret_number_hash
+
+if TYPE_CHECKING:
+    from ..db import models as m
 
 COLUMNS = ["id_number", "secret_number", "first_name", "family_name", "date_of_birth", "centre_number",
            "exam_code", "exam_date", "exam_format"]
@@ -85,21 +89,17 @@ class EntriesImporter:
         if key in self.seen:
             return [("id_number", f"the same candidate, exam and date are on row {self.seen[key]}")]
         self.seen[key] = n
-        pk, sk = m.Entry.keys(*key)
-        self.buffer.append(m.Entry(
-            pk, sk, id_number=clean["id_number"], first_name=clean["first_name"],
+        self.buffer.append(store().candidates.new_entry(
+            clean["id_number"], clean["exam_date"], clean["exam_code"], first_name=clean["first_name"],
             family_name=clean["family_name"], date_of_birth=clean["date_of_birth"],
-            centre_number=clean["centre_number"], exam_code=clean["exam_code"], exam_date=clean["exam_date"],
-            exam_format=clean["exam_format"],
+            centre_number=clean["centre_number"], exam_format=clean["exam_format"],
             secret_hash=secret_number_hash(clean["id_number"], clean["secret_number"]),
             batch_id=self.batch.batch_id, created_at=self.now))
         return []
 
     def flush(self) -> None:
         if self.buffer:
-            with m.Entry.batch_write() as writer:
-                for item in self.buffer:
-                    writer.save(item)
+            store().candidates.save_entries(self.buffer)
             self.buffer.clear()
 
     def finish(self, batch: m.Batch) -> None:

@@ -6,7 +6,7 @@
   `mfa_setup_required` with a new secret when the account must enrol first): a short-lived,
   single-use `mfa_token`, stored hashed like every token (security.issue_token), never a
   session. `.../login/mfa` with that token and a code then gives the session.
-- A wrong code is counted by the same lock-out as a wrong password (security.record_failure,
+- A wrong code is counted by the same lock-out as a wrong password (security.login_attempt,
   same scope and key): 5 failures of either kind in 15 minutes lock the account.
 - A code works once: the time step it matched is stored (`totp_last_step`, a conditional
   update) and a code of that step or an earlier one is refused.
@@ -24,11 +24,9 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from .. import config
 from ..adapters import clock
-from ..db.repo import condition_failed
+from ..db.store import store
 from ..domain.errors import Conflict, Forbidden, Unauthenticated, ValidationError
 from . import security as sec
 
@@ -147,15 +145,7 @@ def new_recovery_codes(subject: str) -> tuple[list[str], set[str]]:
 def _use_step(account: Account, step: int) -> bool:
     """Store `step` as the last one used, unless it (or a later one) was used already: two
     requests with the same code cannot both pass."""
-    model = type(account.user)
-    try:
-        account.user.update(actions=[model.totp_last_step.set(step)],
-                            condition=model.totp_last_step.does_not_exist() | (model.totp_last_step < step))
-    except UpdateError as err:
-        if condition_failed(err):
-            return False
-        raise
-    return True
+    return store().mfa.use_step(account.user, step)
 
 
 def _use_recovery_code(account: Account, code: str) -> bool:
@@ -165,15 +155,8 @@ def _use_recovery_code(account: Account, code: str) -> bool:
     hashed = _recovery_hash(account.subject, normal)
     if hashed not in (account.user.recovery_hashes or set()):
         return False
-    model = type(account.user)
-    try:  # removed atomically: a code works once, even for two requests at the same moment
-        account.user.update(actions=[model.recovery_hashes.delete({hashed})],
-                            condition=model.recovery_hashes.contains(hashed))
-    except UpdateError as err:
-        if condition_failed(err):
-            return False
-        raise
-    return True
+    # removed atomically: a code works once, even for two requests at the same moment
+    return store().mfa.use_recovery_code(account.user, hashed)
 
 
 def _code_ok(account: Account, code: str) -> bool:
@@ -196,24 +179,17 @@ def _check_code(account: Account, code: str, wrong: Exception) -> None:
 
 def _enable(account: Account, sealed_pending: str, step: int) -> list[str]:
     """The pending secret becomes the account's; returns new recovery codes (shown once)."""
-    model = type(account.user)
     codes, hashes = new_recovery_codes(account.subject)
-    try:  # only the secret that was checked: a restarted enrolment in between wins
-        account.user.update(actions=[
-            model.totp_secret.set(sealed_pending), model.totp_pending.remove(),
-            model.totp_last_step.set(step), model.recovery_hashes.set(hashes),
-            model.mfa_enabled_at.set(clock.iso())], condition=model.totp_pending == sealed_pending)
-    except UpdateError as err:
-        if condition_failed(err):
-            raise Conflict("Enrolment was started again meanwhile: use the newest secret.") from None
-        raise
+    # only the secret that was checked: a restarted enrolment in between wins
+    if not store().mfa.enable(account.user, sealed_pending, step, hashes, clock.iso()):
+        raise Conflict("Enrolment was started again meanwhile: use the newest secret.")
     return codes
 
 
 def _start(account: Account) -> tuple[str, str]:
     """A new secret, stored sealed as pending; returns (secret, otpauth URI)."""
     secret = new_secret()
-    account.user.update(actions=[type(account.user).totp_pending.set(seal(secret, account.subject))])
+    store().mfa.start(account.user, seal(secret, account.subject))
     return secret, otpauth_uri(secret, account.label)
 
 
@@ -302,16 +278,11 @@ def disable(actor: Any, code: str) -> None:
     if not account.enabled:
         raise Conflict("Two-factor sign-in is not on.")
     _check_code(account, code.strip(), ValidationError({"code": "is not correct, or was used already"}))
-    model = type(actor.user)
-    actor.user.update(actions=[model.totp_secret.remove(), model.totp_pending.remove(),
-                               model.totp_last_step.remove(), model.recovery_hashes.remove(),
-                               model.mfa_enabled_at.remove()])
+    store().mfa.disable(actor.user)
 
 
 def set_org_required(actor: Any, required: bool) -> dict:
     """Primary User only. Users without two-factor are asked to enrol at their next sign-in."""
-    from ..db import models as m
-
     actor.require_primary()
-    actor.org.update(actions=[m.Organisation.mfa_required.set(required)])
+    store().mfa.require_for_org(actor.org, required)
     return {"mfa_required": required}

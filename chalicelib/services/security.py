@@ -15,14 +15,16 @@ import math
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from typing import TYPE_CHECKING
 
 from .. import config
 from ..adapters import clock
-from ..db import models as m
-from ..db.repo import condition_failed, get_or_none
+from ..db.store import store
 from ..domain.errors import AppError, RateLimited, Unauthenticated
+
+if TYPE_CHECKING:
+    from ..db import models as m
+    from ..db.repos.limits import Slot
 
 
 def sha256(value: str) -> str:
@@ -51,18 +53,14 @@ def new_token() -> str:
 class Principal:
     kind: str  # candidate | verifier | staff
     subject: str
-    session_key: str
+    session_key: str  # the session's id in the store (opaque): what end_session(s) take
 
 
 def create_session(kind: str, subject: str, hours: int | None = None) -> dict:
     token = new_token()
     now = clock.now()
     expires = now + 3600 * (hours or config.settings().session_hours)
-    m.Session(
-        m.SESSION + sha256(token), "SESSION", kind=kind, subject=subject, expires_at=int(expires),
-        created_at=clock.iso(now), gsi1pk=f"{m.SUBJECT}{kind}#{subject}", gsi1sk=clock.iso(now),
-        ttl=int(expires) + 3600,
-    ).save()
+    store().sessions.add(sha256(token), kind, subject, expires_at=int(expires), created_at=clock.iso(now))
     return {"token": token, "expires_at": clock.iso(expires)}
 
 
@@ -72,43 +70,35 @@ def authenticate(authorization: str | None, kinds: tuple[str, ...]) -> Principal
     token = authorization[len("Bearer "):].strip()
     if not token or len(token) > 200:
         raise Unauthenticated("The session token is not valid.")
-    key = m.SESSION + sha256(token)
-    session = get_or_none(m.Session, key, "SESSION")
+    session = store().sessions.find(sha256(token))
     if session is None or session.kind not in kinds:
         raise Unauthenticated("The session token is not valid or has ended. Log in again.")
     if session.expires_at <= clock.now():
         raise Unauthenticated("The session has expired. Log in again.")
-    return Principal(session.kind, session.subject, key)
+    return Principal(session.kind, session.subject, session.pk)
 
 
 def end_session(principal: Principal) -> None:
-    m.Session(principal.session_key, "SESSION").delete()
+    store().sessions.end(principal.session_key)
 
 
 def end_sessions(kind: str, subject: str, keep: str | None = None) -> int:
     """End every session of a subject (except `keep`). Reads only that subject's sessions."""
-    ended = 0
-    with m.Session.batch_write() as batch:
-        for s in m.Session.by_subject.query(f"{m.SUBJECT}{kind}#{subject}"):
-            if s.pk != keep:
-                batch.delete(s)
-                ended += 1
-    return ended
+    return store().sessions.end_all(kind, subject, keep=keep)
 
 
 # ---------------------------------------------------------------- emailed tokens
 def issue_token(purpose: str, kind: str, subject: str, seconds: int, data: dict | None = None) -> str:
     token = new_token()
-    expires = clock.now() + seconds
-    m.Token(m.TOKEN + sha256(token), "TOKEN", purpose=purpose, kind=kind, subject=subject, data=data,
-            expires_at=int(expires), ttl=int(expires) + 86400).save()
+    expires = int(clock.now() + seconds)
+    store().tokens.add(sha256(token), purpose, kind, subject, expires_at=expires, data=data)
     return token
 
 
 def peek_token(token: str, purpose: str) -> m.Token | None:
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    item = get_or_none(m.Token, m.TOKEN + sha256(token), "TOKEN")
+    item = store().tokens.find(sha256(token))
     if item is None or item.purpose != purpose or item.expires_at <= clock.now():
         return None
     return item
@@ -130,78 +120,66 @@ def for_credential(item: m.Token, password_hash: str | None) -> bool:
 
 
 def consume_token(token: str, purpose: str) -> m.Token | None:
-    """The token's record, deleted so that it works once; None if unknown, used or expired."""
+    """The token's record, deleted so that it works once; None if unknown, used or expired
+    (or used at the same moment by another request: the delete is conditional)."""
     item = peek_token(token, purpose)
-    if item is None:
+    if item is None or not store().tokens.use(item):
         return None
-    try:
-        item.delete(condition=m.Token.pk.exists())
-    except DeleteError as err:
-        if condition_failed(err):
-            return None  # used at the same moment by another request
-        raise
     return item
 
 
 # ---------------------------------------------------------------- rate limits
-# Every limit is one Counter item per (scope, key), whose key is an HMAC of the ID number or
-# email (never the value itself). A window opens at the key's first event, not at a clock
-# boundary: windows aligned to the clock would let 2 x (limit - 1) guesses through around
-# each boundary.
+# Every limit is one counter per (scope, key), whose key is an HMAC of the ID number or
+# email (never the value itself: the store only ever gets the hash). A window opens at the
+# key's first event, not at a clock boundary: windows aligned to the clock would let
+# 2 x (limit - 1) guesses through around each boundary.
 #
 # A slot is taken atomically BEFORE the work it guards: a conditional update adds one to
 # `hits` only while `hits < limit`, the window is open and the key is not locked. DynamoDB
 # applies it to the item atomically, so whatever the number of requests in flight at most
 # `limit` of them get through per window (counting after the work, as before, let every
-# concurrent request be evaluated).
+# concurrent request be evaluated). The conditional writes are db/repos/limits.py's.
 
 _RETRIES = 8
 
 
+def _rate_key(key: str) -> str:
+    return keyed_hash("rate", key)
+
+
 def _counter_pk(scope: str, key: str) -> str:
-    return f"{m.RATE}{scope}#{keyed_hash('rate', key)}"
+    """The counter's item key (tests read the counter by it)."""
+    from ..db.repos.limits import counter_pk
+
+    return counter_pk(scope, _rate_key(key))
 
 
-def _take_slot(pk: str, *, limit: int, window: int) -> tuple[m.Counter | None, int]:
-    """Take one of the `limit` slots of the key's current window. Returns (the counter, with
-    the window it was taken in, 0), or (None, seconds to wait) when the window is full or the
-    key is locked.
+def _take_slot(scope: str, key: str, *, limit: int, window: int) -> tuple[Slot | None, int]:
+    """Take one of the `limit` slots of the (hashed) key's current window. Returns (the slot,
+    with the window it was taken in, 0), or (None, seconds to wait) when the window is full or
+    the key is locked.
 
     When no window is open (none yet, or the last one is over) a new one is opened by a put
     conditional on that still being so: of two requests opening one at the same moment one
     wins, and the other goes back to the conditional increment (never overwriting the
     winner's count)."""
-    c = m.Counter
+    counters = store().counters
     for _ in range(_RETRIES):
         now = round(clock.now(), 3)
-        not_locked = c.locked_until.does_not_exist() | (c.locked_until <= now)
-        item = c(pk, "RL")
-        try:
-            item.update(actions=[c.hits.add(1)],
-                        condition=(c.window_start > now - window) & (c.hits < limit) & not_locked)
-            return item, 0
-        except UpdateError as err:
-            if not condition_failed(err):
-                raise
-        try:
-            current: m.Counter | None = c.get(pk, "RL", consistent_read=True)
-        except c.DoesNotExist:
-            current = None
+        slot = counters.take(scope, key, limit=limit, window=window, now=now)
+        if slot is not None:
+            return slot, 0
+        current = counters.state(scope, key)
         if current is not None:
             if current.locked_until and current.locked_until > now:
                 return None, math.ceil(current.locked_until - now)
             if current.window_start is not None and current.window_start > now - window:
-                if (current.hits or 0) >= limit:
+                if current.hits >= limit:
                     return None, max(1, math.ceil(current.window_start + window - now))
                 continue  # a slot was given back meanwhile: increment again
-        fresh = c(pk, "RL", hits=1, fails=0, window_start=now, ttl=int(now + window + 60))
-        over = c.window_start.does_not_exist() | (c.window_start <= now - window)
-        try:
-            fresh.save(condition=c.pk.does_not_exist() | (over & not_locked))
-            return fresh, 0
-        except PutError as err:
-            if not condition_failed(err):
-                raise
+        slot = counters.open_window(scope, key, window=window, now=now)
+        if slot is not None:
+            return slot, 0
         # another request opened the window first: take a slot in it
     return None, 1  # contended beyond reason: refuse rather than let a guess through
 
@@ -210,9 +188,8 @@ class Attempt:
     """One guess (a password, a Secret number, a reference number), counted before it is
     evaluated. Call `failed()` when the guess was wrong; anything else gives the slot back."""
 
-    def __init__(self, item: m.Counter, *, limit: int, lockout: int) -> None:
-        self._item = item
-        self._window = item.window_start
+    def __init__(self, slot: Slot, *, limit: int, lockout: int) -> None:
+        self._slot = slot
         self._limit = limit
         self._lockout = lockout
         self.done = False
@@ -222,34 +199,16 @@ class Attempt:
         window locks the key for `lockout` seconds. (A failure that ends after its window was
         replaced by a new one is not carried into the new one: it was counted in its own.)"""
         self.done = True
-        c = m.Counter
-        try:
-            self._item.update(actions=[c.fails.add(1)], condition=c.window_start == self._window)
-        except UpdateError as err:
-            if condition_failed(err):
-                return
-            raise
-        if (self._item.fails or 0) >= self._limit:
-            until = clock.now() + self._lockout
-            try:
-                self._item.update(actions=[c.locked_until.set(until), c.ttl.set(int(until) + 60)],
-                                  condition=c.window_start == self._window)
-            except UpdateError as err:
-                if not condition_failed(err):
-                    raise
+        fails = store().counters.fail(self._slot)
+        if fails is not None and fails >= self._limit:
+            store().counters.lock(self._slot, clock.now() + self._lockout)
 
     def succeeded(self) -> None:
         """A right guess (or one that ended without an answer) gives its slot back: a user who
         types the right password is never locked by their own successes. It does not wipe the
         window's earlier failures, so an attacker gains nothing by interleaving with them."""
         self.done = True
-        c = m.Counter
-        try:
-            self._item.update(actions=[c.hits.add(-1)],
-                              condition=(c.window_start == self._window) & (c.hits > 0))
-        except UpdateError as err:
-            if not condition_failed(err):
-                raise
+        store().counters.give_back(self._slot)
 
 
 @contextlib.contextmanager
@@ -261,10 +220,10 @@ def attempt(scope: str, key: str, *, limit: int, window: int, lockout: int,
     cannot evaluate more than `limit` guesses; the block calls `failed()` on a wrong guess.
     Leaving it normally or with a domain error (AppError) gives the slot back (see
     `Attempt.succeeded`); an unexpected exception keeps it, uncounted as a failure."""
-    item, left = _take_slot(_counter_pk(f"try#{scope}", key), limit=limit, window=window)
-    if item is None:
+    slot, left = _take_slot(f"try#{scope}", _rate_key(key), limit=limit, window=window)
+    if slot is None:
         raise RateLimited(message, retry_after=left)
-    guess = Attempt(item, limit=limit, lockout=lockout)
+    guess = Attempt(slot, limit=limit, lockout=lockout)
     try:
         yield guess
     except AppError:
@@ -283,18 +242,20 @@ def attempt(scope: str, key: str, *, limit: int, window: int, lockout: int,
 def clear_attempts(scope: str, key: str) -> None:
     """End the key's window and lock-out (a completed password reset proves the account's
     owner: the new password must work at once)."""
-    m.Counter(_counter_pk(f"try#{scope}", key), "RL").delete()
+    store().counters.clear(f"try#{scope}", _rate_key(key))
 
 
-LOGIN_LIMIT = 5
-LOGIN_WINDOW = 15 * 60
-LOGIN_LOCKOUT = 15 * 60
+# The one lock-out, for every guess at what proves who someone is (a password, a second-factor
+# code, a Secret number): 5 guesses per key in 15 minutes; the 5th failure locks for 15 minutes.
+LOCKOUT_LIMIT = 5
+LOCKOUT_WINDOW = 15 * 60
+LOCKOUT_SECONDS = 15 * 60
 TOO_MANY = "Too many attempts. Try again later."
 
 
 def login_attempt(scope: str, key: str) -> contextlib.AbstractContextManager[Attempt]:
-    """One sign-in guess (a password, or a second-factor code): the login lock-out's numbers."""
-    return attempt(scope, key, limit=LOGIN_LIMIT, window=LOGIN_WINDOW, lockout=LOGIN_LOCKOUT,
+    """One guess under the lock-out (a password, a second-factor code, a Secret number)."""
+    return attempt(scope, key, limit=LOCKOUT_LIMIT, window=LOCKOUT_WINDOW, lockout=LOCKOUT_SECONDS,
                    message=TOO_MANY)
 
 
@@ -321,12 +282,12 @@ def limit_rate(scope: str, key: str, *, limit: int, window: int, message: str) -
     """At most `limit` events per `window` seconds (from the key's first event), then 429 until
     the window ends. The event is counted by the same conditional update as a guess, so
     concurrent requests cannot exceed the limit nor overwrite each other's count."""
-    item, left = _take_slot(_counter_pk(scope, key), limit=limit, window=window)
-    if item is None:
+    slot, left = _take_slot(scope, _rate_key(key), limit=limit, window=window)
+    if slot is None:
         raise RateLimited(message, retry_after=left)
 
 
 def within_rate(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one event; False (and not counted) when the key has had `limit` in its window."""
-    item, _ = _take_slot(_counter_pk(scope, key), limit=limit, window=window)
-    return item is not None
+    slot, _ = _take_slot(scope, _rate_key(key), limit=limit, window=window)
+    return slot is not None

@@ -1,9 +1,10 @@
 """Exam board staff accounts."""
 from __future__ import annotations
 
+from typing import Any
+
 from ..adapters import clock
-from ..db import models as m
-from ..db.repo import get_or_none
+from ..db.store import store
 from ..domain import passwords
 from ..domain.errors import Unauthenticated, ValidationError
 from . import mfa
@@ -28,21 +29,19 @@ def ensure_staff_account(email: str, password: str, totp_secret: str | None = No
     if problems:
         raise ValidationError(problems)
     key = email.strip().lower()
-    user = m.StaffUser(m.STAFF + key, "STAFF", email=key, password_hash=passwords.hash_password(password),
-                       created_at=clock.iso())
-    if totp_secret is not None:
-        user.totp_secret = mfa.seal(totp_secret, key)
-        user.mfa_enabled_at = clock.iso()
-    user.save()
+    enrolled = totp_secret is not None
+    store().staff.put(key, passwords.hash_password(password), clock.iso(),
+                      totp_secret=mfa.seal(totp_secret, key) if totp_secret is not None else None,
+                      mfa_enabled_at=clock.iso() if enrolled else None)
 
 
-def _account_of(user: m.StaffUser) -> mfa.Account:
+def _account_of(user: Any) -> mfa.Account:
     return mfa.Account("staff", user.email, user, "staff-login", user.email, user.email,
                        session_hours=SESSION_HOURS)
 
 
 def _account(key: str) -> mfa.Account | None:
-    user = get_or_none(m.StaffUser, m.STAFF + key, "STAFF")
+    user = store().staff.get(key)
     return _account_of(user) if user is not None else None
 
 
@@ -50,7 +49,7 @@ def login(email: str, password: str) -> dict:
     """Step 1: the password. Two-factor is required of staff: a right password answers with a
     challenge (or, for an account not enrolled yet, a secret to enrol), never a session."""
     key = email.strip().lower()
-    user = get_or_none(m.StaffUser, m.STAFF + key, "STAFF")
+    user = store().staff.get(key)
     sec.check_password("staff-login", key, user.password_hash if user else None, password,
                        Unauthenticated(BAD_LOGIN))
     assert user is not None
