@@ -97,5 +97,9 @@ infra: $(INFRA_STAMP)
 infra-test: $(INFRA_STAMP)
 	$(JSII_QUIET) $(INFRA_PY) -m pytest -q -p no:cacheprovider tests/infra
 
-deploy: $(INFRA_STAMP)
+# The web assets go to the assets bucket before the new functions (when the stack exists) and
+# after (the first deploy creates the bucket): infra/publish_assets.py.
+deploy: $(INFRA_STAMP) assets
+	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE) --if-exists
 	cd infra && $(JSII_QUIET) npx --yes aws-cdk@2 deploy -c stage=$(STAGE) $(CDK_ARGS)
+	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE)
