@@ -42,6 +42,7 @@ clean:
 WEB_STATIC := chalicelib/web/static
 WEB_STAMP  := $(WEB_STATIC)/.built
 WEB_MO     := chalicelib/web/translations/es/LC_MESSAGES/messages.mo
+EMAILS_MO  := chalicelib/emails/translations/es/LC_MESSAGES/emails.mo
 WEB_INPUTS := web/package.json web/package-lock.json web/build.mjs web/favicon.svg $(wildcard web/scss/*.scss)
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
@@ -55,12 +56,18 @@ $(WEB_STAMP): web/node_modules/.package-lock.json $(WEB_INPUTS)
 $(WEB_MO): chalicelib/web/translations/es/LC_MESSAGES/messages.po $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -d chalicelib/web/translations
 
-assets: $(WEB_STAMP) $(WEB_MO)
+# The emails' own catalogue (domain "emails", chalicelib/emails/README in its __init__.py)
+$(EMAILS_MO): chalicelib/emails/translations/es/LC_MESSAGES/emails.po $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -D emails -d chalicelib/emails/translations
+
+assets: $(WEB_STAMP) $(WEB_MO) $(EMAILS_MO)
 
 # After changing a page's words: extract them, merge into the .po, then translate what is new.
 translations-update: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o chalicelib/web/translations/messages.pot chalicelib/web
 	$(VENV)/bin/pybabel update -i chalicelib/web/translations/messages.pot -d chalicelib/web/translations --no-fuzzy-matching
+	cd chalicelib/emails && ../../$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -o translations/emails.pot .
+	$(VENV)/bin/pybabel update -D emails -i chalicelib/emails/translations/emails.pot -d chalicelib/emails/translations --no-fuzzy-matching
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 CHROMIUM := /usr/lib/chromium/chromium
@@ -90,5 +97,9 @@ infra: $(INFRA_STAMP)
 infra-test: $(INFRA_STAMP)
 	$(JSII_QUIET) $(INFRA_PY) -m pytest -q -p no:cacheprovider tests/infra
 
-deploy: $(INFRA_STAMP)
+# The web assets go to the assets bucket before the new functions (when the stack exists) and
+# after (the first deploy creates the bucket): infra/publish_assets.py.
+deploy: $(INFRA_STAMP) assets
+	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE) --if-exists
 	cd infra && $(JSII_QUIET) npx --yes aws-cdk@2 deploy -c stage=$(STAGE) $(CDK_ARGS)
+	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE)

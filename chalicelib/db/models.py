@@ -130,6 +130,7 @@ class CandidateAccount(Item):
     first_language = UnicodeAttribute()
     marketing_opt_in = BooleanAttribute(default=False)
     created_at = UnicodeAttribute()
+    language = UnicodeAttribute(default="en")  # of the emails: the site's when registered / last changed
 
     @staticmethod
     def keys(id_number: str) -> tuple[str, str]:
@@ -350,6 +351,7 @@ class VerifierUser(Item):
     status = UnicodeAttribute()  # pending (org not approved) | invited | active
     password_hash = UnicodeAttribute(null=True)
     frequency = UnicodeAttribute(default="off")  # off | immediate | daily | weekly
+    language = UnicodeAttribute(default="en")  # of the emails: the site's when registered / last changed
     digest_period = UnicodeAttribute(null=True)  # the last digest period sent, e.g. daily:2026-06-14
     digest_until = UnicodeAttribute(null=True)  # shares up to this sort key were in a digest
     created_at = UnicodeAttribute()

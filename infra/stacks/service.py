@@ -11,10 +11,13 @@ Call `naming.configure(stage)` before constructing (infra/app.py does).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_dynamodb as dynamodb
@@ -53,6 +56,22 @@ REPORTS_DAYS = 90
 INCOMING_DAYS = 90
 API_5XX_RATE_THRESHOLD = 0.05  # 5 % of requests in 5 minutes
 
+# The web assets (chalicelib/web/static, content-hashed names): served by CloudFront from S3 under
+# /assets/*, uploaded by infra/publish_assets.py (`make deploy`), cached for a year.
+ASSETS_PREFIX = "assets"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+# API Gateway's own replies (a path with no route, throttling, its own failures) in the service's
+# JSON error body, {"error", "message"} (chalicelib/domain/errors.py): type -> (status, code, message).
+# `$context.error.messageString` is API Gateway's own message, already a quoted JSON string.
+GATEWAY_REPLIES: dict[str, tuple[int | None, str, str | None]] = {
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", "There is nothing at this path."),
+    "THROTTLED": (429, "rate_limited", "Too many requests: try again later."),
+    "REQUEST_TOO_LARGE": (413, "payload_too_large", "The request is too large."),
+    "DEFAULT_4XX": (None, "validation_error", None),
+    "DEFAULT_5XX": (None, "internal_error", "Something went wrong on our side: try again later."),
+}
+
 
 @dataclass(frozen=True)
 class StageSettings:
@@ -61,6 +80,10 @@ class StageSettings:
     public_base_url: str
     alarm_email: str | None = None
     api_gateway_stage: str = "api"
+    # The distribution's own name (an alias), with an ACM certificate in us-east-1 for it; without
+    # them the distribution answers on its *.cloudfront.net name only.
+    domain_name: str | None = None
+    certificate_arn: str | None = None
 
 
 def _config() -> Any:
@@ -115,8 +138,12 @@ class ExamResultsStack(cdk.Stack):
         self.sqs_event_sources = self._enable_batch_item_failures()
         self._grant()
         self._alarms(settings)
+        self._gateway_replies()
+        self.assets_bucket, self.distribution = self._distribution(settings)
 
         cdk.CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
+        cdk.CfnOutput(self, "AssetsBucketName", value=self.assets_bucket.bucket_name)
+        cdk.CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         for var, name in names.items():
             cdk.CfnOutput(self, "Name" + var.title().replace("_", ""), value=name)
 
@@ -289,7 +316,12 @@ class ExamResultsStack(cdk.Stack):
             "STAGE": settings.stage,
             **names,
             "SENDER_EMAIL": settings.sender_email,
+            # The distribution's address: its alias (settings.domain_name) when one is given,
+            # else the configured public_base_url. Not the generated *.cloudfront.net name: the
+            # distribution's origin is this API, so the functions cannot reference it (a cycle).
             "PUBLIC_BASE_URL": settings.public_base_url,
+            # Same origin as the pages: CloudFront serves /assets/* from the assets bucket.
+            "ASSETS_BASE_URL": f"/{ASSETS_PREFIX}",
             # The secret's name, not its value: read at run time (GetSecretValue, granted below).
             "SECRET_PEPPER_NAME": self.pepper_name,
             "POWERTOOLS_SERVICE_NAME": naming.APP_NAME,
@@ -461,6 +493,84 @@ class ExamResultsStack(cdk.Stack):
                                   period=period, dimensions_map={"FunctionName": fn.ref}),
                 0, cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             )
+
+    # ------------------------------------------------------------------ API Gateway's own replies
+    def _gateway_replies(self) -> None:
+        replies = {}
+        for kind, (status, code, message) in GATEWAY_REPLIES.items():
+            said = json.dumps(message) if message else "$context.error.messageString"
+            reply: dict[str, Any] = {
+                "ResponseParameters": {"Headers": {"Content-Type": "'application/json'",
+                                                   "Cache-Control": "'no-store'"}},
+                "ResponseTemplates": {"application/json": f'{{"error": "{code}", "message": {said}}}'},
+            }
+            if status is not None:
+                reply["StatusCode"] = str(status)
+            replies[kind] = reply
+        for api in self._sam_resources("AWS::Serverless::Api").values():
+            api.add_property_override("GatewayResponses", replies)
+
+    # ------------------------------------------------------------------ CloudFront
+    def _distribution(self, settings: StageSettings) -> tuple[s3.Bucket, cloudfront.Distribution]:
+        """One distribution in front of everything: /assets/* from a private bucket (origin access
+        control, a year's immutable caching), the rest from the API (no caching; the viewer's
+        cookies, query strings and headers but Host passed on)."""
+        bucket = s3.Bucket(
+            self, "AssetsBucket",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        immutable = cloudfront.ResponseHeadersPolicy(
+            self, "ImmutableAssets",
+            comment="Web assets have content-hashed names: cache them for a year",
+            custom_headers_behavior=cloudfront.ResponseCustomHeadersBehavior(custom_headers=[
+                cloudfront.ResponseCustomHeader(header="Cache-Control", value=IMMUTABLE, override=True),
+            ]),
+        )
+        apis = self._sam_resources("AWS::Serverless::Api")
+        [api_id] = apis
+        api_domain = cdk.Fn.join("", [apis[api_id].ref, ".execute-api.", self.region, ".", self.url_suffix])
+        api_origin = origins.HttpOrigin(
+            api_domain, origin_path=f"/{settings.api_gateway_stage}",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        )
+        aliases = {}
+        if settings.domain_name and settings.certificate_arn:
+            from aws_cdk import aws_certificatemanager as acm
+
+            aliases = {"domain_names": [settings.domain_name],
+                       "certificate": acm.Certificate.from_certificate_arn(self, "Certificate",
+                                                                           settings.certificate_arn)}
+        distribution = cloudfront.Distribution(
+            self, "Distribution",
+            comment=f"{naming.APP_NAME} {settings.stage}: pages, API and assets",
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=api_origin,
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                compress=True,
+            ),
+            additional_behaviors={
+                f"/{ASSETS_PREFIX}/*": cloudfront.BehaviorOptions(
+                    origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                    cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                    response_headers_policy=immutable,
+                    compress=True,
+                ),
+            },
+            **aliases,
+        )
+        return bucket, distribution
 
     def max_receive_count(self) -> int:
         from chalicelib import resources

@@ -97,7 +97,7 @@ def test_released_results_reach_the_candidate_by_email_list_and_statement(api, e
     [mail] = result_mails(outbox, "zoe@example.org")
     assert mail["Subject"] == "Your results are released"
     text = mail.get_body(preferencelist=("plain",)).get_content()
-    assert "https://results.example/login" in text
+    assert "https://results.example/sign-in" in text
     assert "174" not in mail.as_string() and "SOR-2026-000001" not in text
     assert mail.get_body(preferencelist=("html",)) is not None
     # And the result is visible with its scores

@@ -408,3 +408,83 @@ def test_one_stage_per_process():
         naming.configure("staging")  # chalicelib.config was imported for "prod"
     with pytest.raises(ValueError):
         naming.resource_names("Prod_1")
+
+
+# ------------------------------------------------------------------ CloudFront, assets, gateway replies
+def the_distribution(resources_json: dict) -> dict:
+    [dist] = of_type(resources_json, "AWS::CloudFront::Distribution").values()
+    return dict(dist["Properties"]["DistributionConfig"])
+
+
+def test_one_distribution_serves_assets_from_a_private_bucket_through_origin_access_control(resources_json):
+    config = the_distribution(resources_json)
+    origins = {o["Id"]: o for o in config["Origins"]}
+    [assets] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/assets/*"]
+    s3_origin = origins[assets["TargetOriginId"]]
+    [oac_id] = of_type(resources_json, "AWS::CloudFront::OriginAccessControl")
+    assert s3_origin["OriginAccessControlId"] == {"Fn::GetAtt": [oac_id, "Id"]}
+    assert s3_origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # OAC, not the legacy OAI
+    [(bucket_id, bucket)] = [(k, v) for k, v in of_type(resources_json, "AWS::S3::Bucket").items()
+                             if {"Fn::GetAtt": [k, "RegionalDomainName"]} == s3_origin["DomainName"]]
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True}
+    assert bucket["DeletionPolicy"] == "Retain"
+    # only this distribution may read it
+    [policy] = [p for p in of_type(resources_json, "AWS::S3::BucketPolicy").values()
+                if p["Properties"]["Bucket"] == {"Ref": bucket_id}]
+    [allow] = [s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert "AWS:SourceArn" in allow["Condition"]["StringEquals"]
+
+
+def test_assets_are_cached_for_a_year_as_immutable(resources_json):
+    config = the_distribution(resources_json)
+    [assets] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/assets/*"]
+    assert assets["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert assets["AllowedMethods"] == ["GET", "HEAD"]
+    assert assets["CachePolicyId"] == "658327ea-f89d-4fab-a63d-7e88639e58f6"  # Managed-CachingOptimized
+    policies = of_type(resources_json, "AWS::CloudFront::ResponseHeadersPolicy")
+    policy = policies[assets["ResponseHeadersPolicyId"]["Ref"]]["Properties"]["ResponseHeadersPolicyConfig"]
+    [header] = policy["CustomHeadersConfig"]["Items"]
+    assert header == {"Header": "Cache-Control", "Value": "public, max-age=31536000, immutable",
+                      "Override": True}
+
+
+def test_everything_else_goes_to_the_api_uncached_with_cookies_query_and_headers(resources_json):
+    config = the_distribution(resources_json)
+    origins = {o["Id"]: o for o in config["Origins"]}
+    default = config["DefaultCacheBehavior"]
+    api_origin = origins[default["TargetOriginId"]]
+    [api_id] = of_type(resources_json, "AWS::Serverless::Api")
+    assert {"Ref": api_id} in api_origin["DomainName"]["Fn::Join"][1]
+    assert api_origin["OriginPath"] == "/api"
+    assert api_origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert default["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # Managed-CachingDisabled
+    # Managed-AllViewerExceptHostHeader: every cookie, query string and header but Host
+    assert default["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    assert set(default["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+    assert default["ViewerProtocolPolicy"] == "redirect-to-https"
+
+
+def test_the_functions_link_assets_and_pages_on_the_distribution(resources_json):
+    for fn in of_type(resources_json, "AWS::Serverless::Function").values():
+        env = fn["Properties"]["Environment"]["Variables"]
+        assert env["ASSETS_BASE_URL"] == "/assets"  # same origin: the distribution's /assets/*
+        assert env["PUBLIC_BASE_URL"] == BASE_URL
+
+
+def test_api_gateway_s_own_replies_are_the_service_s_json_errors(resources_json):
+    [api] = of_type(resources_json, "AWS::Serverless::Api").values()
+    replies = api["Properties"]["GatewayResponses"]
+    expected = {"MISSING_AUTHENTICATION_TOKEN": ("404", "not_found"),
+                "DEFAULT_4XX": (None, "validation_error"), "DEFAULT_5XX": (None, "internal_error")}
+    for kind, (status, code) in expected.items():
+        reply = replies[kind]
+        assert reply.get("StatusCode") == status, kind
+        assert reply["ResponseParameters"]["Headers"]["Content-Type"] == "'application/json'"
+        body = reply["ResponseTemplates"]["application/json"]
+        filled = json.loads(body.replace("$context.error.messageString", '"Forbidden"'))
+        assert set(filled) == {"error", "message"} and filled["error"] == code, kind
