@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .repos.organisations import Organisations
 from .repos.templates import Templates
+from .repos.verifier_users import VerifierUsers
 from .table import Table, table
 
 
@@ -26,8 +28,16 @@ class Store:
         self.table = t
 
     @cached_property
+    def organisations(self) -> Organisations:
+        return Organisations(self.table)
+
+    @cached_property
     def templates(self) -> Templates:
         return Templates(self.table)
+
+    @cached_property
+    def verifier_users(self) -> VerifierUsers:
+        return VerifierUsers(self.table)
 
 
 _store: Store | None = None
