@@ -1,8 +1,8 @@
 """Daily and weekly digests of new shares, one email per user per period, none when nothing new.
 
-Users who chose a digest are in the sparse gsi2 (NOTIFY#daily / NOTIFY#weekly). For each, the
-organisation's shares newer than the last digest are counted (a COUNT Query of gsi1 on the
-sort-key range), and the period (daily:<date>, weekly:<ISO year-week>) is written with a
+Users who chose a digest are in a sparse index by frequency (db/repos/verifier_users.py). For
+each, the organisation's shares newer than the last digest are counted (a COUNT query, no item
+read), and the period (daily:<date>, weekly:<ISO year-week>) is written with a
 condition before the email goes out, so a second run in the same period sends nothing."""
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """Organisations: registration, the staff's approval queue, and the institutions search.
 
-- One organisation per website domain (an `OrgDomain` item written in the same transaction);
-  a second registration for the domain is pointed to "join an existing account".
-- Staff list organisations by status from gsi1 (ORGSTATUS#<status>), never a scan.
-- Approved organisations' names are indexed word by word (`InstitutionWord`, pk INSTWORD#<2
-  letters>, sk <word>#<org_id>): a search queries one prefix and checks the other words on
-  the items it read, so it reads at most SEARCH_READ items whatever the number of organisations.
+- One organisation per website domain, one account per email: both claimed in the same
+  transaction as the organisation (db/repos/organisations.py); a second registration for the
+  domain is pointed to "join an existing account".
+- Staff list organisations by status from an index, never a scan, with the sealed cursor.
+- Approved organisations' names are indexed word by word: a search reads the words starting
+  with its longest word and checks the other words on the items it read, so it reads at most
+  SEARCH_READ items whatever the number of organisations.
 """
 from __future__ import annotations
 
