@@ -74,9 +74,9 @@ class Meter:
 
 def _seed(n: int, domain: str) -> tuple[str, str]:
     """An approved organisation with `n` shares; returns (org_id, a verifier session token)."""
+    from chalicelib.adapters.ids import iso_us
     from chalicelib.db import models as m
     from chalicelib.services import organisations, security
-    from chalicelib.services.verifiers_base import iso_us
 
     org_id = organisations.register(
         {

@@ -47,7 +47,7 @@ def notifications_spec() -> dict[str, Field]:
 
 
 def _actor() -> Any:
-    from ..services.verifiers_base import actor
+    from ..services.actor import actor
 
     return actor(principal(bp.current_request, "verifier"))
 

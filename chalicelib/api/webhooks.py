@@ -15,7 +15,7 @@ WEBHOOK = {"url": Field(str, max_len=2000)}
 
 
 def _primary() -> Any:
-    from ..services.verifiers_base import actor
+    from ..services.actor import actor
 
     who = actor(principal(bp.current_request, "verifier"))
     who.require_primary()

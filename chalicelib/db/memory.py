@@ -88,6 +88,9 @@ class MemoryTable:
             lek = {k: copy.deepcopy(last[k]) for k in key_names if k in last} if more and last else None
             return QueryPage(out, lek, scanned)
 
+    def count(self, source: type[Model] | Index, hash_key: str, range_key_condition: Any = None) -> int:
+        return len(self.query(source, hash_key, range_key_condition).items)
+
     # ------------------------------------------------------------ writes
     def put(self, item: Model, condition: Any = None) -> bool:
         with self._lock:

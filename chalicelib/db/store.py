@@ -21,8 +21,10 @@ from .repos.auth import Sessions, Tokens
 from .repos.candidates import Candidates
 from .repos.limits import Counters
 from .repos.mfa import Mfa
+from .repos.organisations import Organisations
 from .repos.staff import Staff
 from .repos.templates import Templates
+from .repos.verifier_users import VerifierUsers
 from .table import Table, table
 
 
@@ -43,6 +45,10 @@ class Store:
         return Mfa(self.table)
 
     @cached_property
+    def organisations(self) -> Organisations:
+        return Organisations(self.table)
+
+    @cached_property
     def sessions(self) -> Sessions:
         return Sessions(self.table)
 
@@ -57,6 +63,10 @@ class Store:
     @cached_property
     def tokens(self) -> Tokens:
         return Tokens(self.table)
+
+    @cached_property
+    def verifier_users(self) -> VerifierUsers:
+        return VerifierUsers(self.table)
 
 
 _store: Store | None = None

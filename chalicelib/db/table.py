@@ -91,6 +91,8 @@ class Table(Protocol):
               start: dict | None = None, page_size: int | None = None,
               one_request: bool = False) -> QueryPage: ...
 
+    def count(self, source: type[Model] | Index, hash_key: str, range_key_condition: Any = None) -> int: ...
+
 
 def _failed(err: Exception) -> bool:
     return getattr(err, "cause_response_code", None) == "ConditionalCheckFailedException"
@@ -191,6 +193,10 @@ class DynamoTable:
             return QueryPage(items, raw.get("LastEvaluatedKey"), int(raw.get("ScannedCount", 0)))
         items = list(results)
         return QueryPage(items, results.last_evaluated_key, len(items))
+
+    def count(self, source: type[Model] | Index, hash_key: str, range_key_condition: Any = None) -> int:
+        """How many items a query would give (Select=COUNT: no item leaves DynamoDB)."""
+        return int(source.count(hash_key, range_key_condition))
 
 
 _lock = threading.Lock()

@@ -15,12 +15,13 @@ from __future__ import annotations
 import secrets
 
 from ..adapters import clock
+from ..adapters.ids import iso_us, random_id
 from ..db import models as m
 from ..db.repo import get_or_none
 from ..domain.errors import NotFound, Unauthenticated, ValidationError
 from . import audit, shares
 from . import security as sec
-from .verifiers_base import Actor, iso_us, random_id
+from .actor import Actor
 
 RATE_LIMIT = 600
 RATE_WINDOW = 60

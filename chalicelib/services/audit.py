@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..adapters import clock
+from ..adapters.ids import random_id
 from ..db import models as m
 from . import security as sec
-from .verifiers_base import random_id
 
 Read = tuple[str, str, str | None]  # result pk, result sk, share_id
 

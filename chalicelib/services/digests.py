@@ -1,21 +1,19 @@
 """Daily and weekly digests of new shares, one email per user per period, none when nothing new.
 
-Users who chose a digest are in the sparse gsi2 (NOTIFY#daily / NOTIFY#weekly). For each, the
-organisation's shares newer than the last digest are counted (a COUNT Query of gsi1 on the
-sort-key range), and the period (daily:<date>, weekly:<ISO year-week>) is written with a
+Users who chose a digest are in a sparse index by frequency (db/repos/verifier_users.py). For
+each, the organisation's shares newer than the last digest are counted (a COUNT query, no item
+read), and the period (daily:<date>, weekly:<ISO year-week>) is written with a
 condition before the email goes out, so a second run in the same period sends nothing."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import UpdateError
-
 from ..adapters import clock
+from ..adapters.ids import iso_us
 from ..db import models as m
-from ..db.repo import condition_failed, get_or_none
+from ..db.store import store
 from . import messages
 from .messages import send_quietly
-from .verifiers_base import iso_us
 
 PERIOD_SECONDS = {"daily": 86400, "weekly": 7 * 86400}
 
@@ -34,25 +32,19 @@ def run(frequency: str) -> int:
     period = period_key(frequency, now)
     upto = iso_us(now)
     sent = 0
+    db = store()
     orgs: dict[str, m.Organisation | None] = {}
-    for user in m.VerifierUser.by_frequency.query(m.NOTIFY + frequency):
+    for user in db.verifier_users.digest_subscribers(frequency):
         if user.status != "active" or user.digest_period == period:
             continue
         since = user.digest_until or iso_us(now - PERIOD_SECONDS[frequency])
-        count = m.Share.by_org.count(m.ORG_SHARES + user.org_id, m.Share.gsi1sk.between(since, upto))
-        try:
-            user.update(actions=[m.VerifierUser.digest_period.set(period),
-                                 m.VerifierUser.digest_until.set(upto)],
-                        condition=(m.VerifierUser.digest_period.does_not_exist())
-                        | (m.VerifierUser.digest_period != period))
-        except UpdateError as err:
-            if condition_failed(err):
-                continue  # another run sent this period's digest
-            raise
+        count = db.organisations.count_shares(user.org_id, since, upto)
+        if not db.verifier_users.mark_digest(user, period, upto):
+            continue  # another run sent this period's digest
         if count == 0:
             continue
         if user.org_id not in orgs:
-            orgs[user.org_id] = get_or_none(m.Organisation, m.ORG + user.org_id, "ORG")
+            orgs[user.org_id] = db.organisations.get(user.org_id)
         org = orgs[user.org_id]
         if org is None or org.status != "approved":
             continue

@@ -13,11 +13,12 @@ import zipfile
 
 from .. import config
 from ..adapters import clock, storage
+from ..adapters.ids import sortable_id
 from ..db import models as m
 from ..db.repo import get_or_none
 from ..domain.errors import Conflict, NotFound, ValidationError
 from . import audit, shares, templates
-from .verifiers_base import Actor, sortable_id
+from .actor import Actor
 
 MAX_SHARES = 200
 KEEP_SECONDS = 30 * 86400

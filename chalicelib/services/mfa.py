@@ -241,7 +241,7 @@ def complete(kind: str, mfa_token: str, code: str, load: Any) -> dict:
 
 # ---------------------------------------------------------------- organisation users' own settings
 def verifier_account(user: Any) -> Account:
-    from .verifiers_base import norm_email
+    from ..domain.domains import norm_email
 
     return Account("verifier", user.user_id, user, "verifier-login", norm_email(user.email), user.email)
 

@@ -18,16 +18,18 @@ from pynamodb.exceptions import PutError
 
 from .. import config, resources
 from ..adapters import clock, storage
+from ..adapters.ids import iso_us
 from ..db import models as m
 from ..db.repo import condition_failed, get_or_none
 from ..domain import exams
 from ..domain.errors import NotFound, ValidationError
 from ..domain.ids import check_reference_number
+from ..domain.text import fold
 from ..observability import logger
 from . import audit, messages
 from . import security as sec
+from .actor import Actor
 from .messages import send_quietly
-from .verifiers_base import Actor, fold, iso_us
 
 Q_PAGE = 100
 Q_MAX_READ = 1000

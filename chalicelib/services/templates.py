@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..adapters import clock
+from ..adapters.ids import sortable_id
 from ..db import models as m
 from ..db.store import store
 from ..domain.errors import NotFound, ValidationError
-from .verifiers_base import Actor, sortable_id
+from .actor import Actor
 
 Row = dict[str, Any]  # a share detail (shares.detail_view)
 

@@ -1,26 +1,24 @@
 """Organisation users: login, set password, profile and alerts, the Primary User's management
 of Admin Users, and "join an existing account" requests.
 
-Sessions are kind "verifier" with the user_id as subject; `verifiers_base.actor` finds the
+Sessions are kind "verifier" with the user_id as subject; `actor.actor` finds the
 user and organisation with two GetItems. A deleted user's sessions are ended at once.
 """
 from __future__ import annotations
 
-from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
-
 from .. import config
 from ..adapters import clock
+from ..adapters.ids import random_id, sortable_id
 from ..db import models as m
-from ..db.repo import condition_failed, get_or_none
+from ..db.store import store
 from ..domain import passwords
+from ..domain.domains import email_domain, in_domain, norm_email
 from ..domain.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationError
 from . import messages
 from . import security as sec
+from .actor import Actor
 from .messages import send_quietly
 from .organisations import SET_PASSWORD_SECONDS, approved_org_for_email, public
-from .verifiers_base import Actor, email_domain, in_domain, norm_email, random_id, sortable_id
 
 BAD_LOGIN = "The email or password is not correct."
 TOO_MANY = sec.TOO_MANY
@@ -42,21 +40,22 @@ def view(user: m.VerifierUser) -> dict:
 # ---------------------------------------------------------------- sessions
 def login(email: str, password: str) -> dict:
     key = norm_email(email)
-    claim = get_or_none(m.VerifierEmail, m.VEMAIL + key, "VEMAIL")
-    user = get_or_none(m.VerifierUser, m.VUSER + claim.user_id, "VUSER") if claim else None
+    db = store()
+    user_id = db.verifier_users.id_for_email(key)
+    user = db.verifier_users.get(user_id) if user_id else None
     usable = user is not None and user.status == "active" and user.password_hash
     sec.check_password("verifier-login", key, user.password_hash if usable and user else None, password,
                        Unauthenticated(BAD_LOGIN))
     assert user is not None and user.password_hash
     if passwords.needs_rehash(user.password_hash):
-        user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password))])
+        db.verifier_users.rehash_password(user, passwords.hash_password(password))
     # Two-factor: a challenge for a user who turned it on, enrolment for one whose organisation
     # requires it; otherwise the session, as before (services/mfa.py).
     from . import mfa
 
     must_enrol = False
     if not user.totp_secret:
-        org = get_or_none(m.Organisation, m.ORG + user.org_id, "ORG")
+        org = db.organisations.get(user.org_id)
         must_enrol = bool(org and org.mfa_required)
     return mfa.after_password(mfa.verifier_account(user), must_enrol=must_enrol)
 
@@ -66,7 +65,7 @@ def login_mfa(mfa_token: str, code: str) -> dict:
     from . import mfa
 
     def load(user_id: str) -> mfa.Account | None:
-        user = get_or_none(m.VerifierUser, m.VUSER + user_id, "VUSER")
+        user = store().verifier_users.get(user_id)
         return mfa.verifier_account(user) if user is not None and user.status == "active" else None
 
     return mfa.complete("verifier", mfa_token, code, load)
@@ -80,22 +79,15 @@ def set_password(token: str, password: str) -> None:
     problem = passwords.password_problem(password)
     if problem:
         raise ValidationError({"password": problem})
-    user = get_or_none(m.VerifierUser, m.VUSER + item.subject, "VUSER")
+    user = store().verifier_users.get(item.subject)
     if user is None or user.status == "pending":  # deleted since, or its organisation not approved
         raise bad
     if not sec.for_credential(item, user.password_hash):  # the password changed since the link
         raise bad
     if sec.consume_token(token, "verifier_password") is None:
         raise bad
-    same_password = (m.VerifierUser.password_hash == user.password_hash if user.password_hash
-                     else m.VerifierUser.password_hash.does_not_exist())
-    try:
-        user.update(actions=[m.VerifierUser.password_hash.set(passwords.hash_password(password)),
-                             m.VerifierUser.status.set("active")], condition=same_password)
-    except UpdateError as err:
-        if condition_failed(err):  # another link was used at the same moment
-            raise bad from None
-        raise
+    if not store().verifier_users.set_password(user, passwords.hash_password(password)):
+        raise bad  # another link was used at the same moment
     sec.end_sessions("verifier", user.user_id)
     sec.clear_attempts("verifier-login", norm_email(user.email))
 
@@ -111,15 +103,15 @@ def request_password_reset(email: str) -> None:
 
     key = norm_email(email)
     sec.limit_rate("verifier-reset", key, limit=RESETS_PER_HOUR, window=3600, message=TOO_MANY)
-    claim = get_or_none(m.VerifierEmail, m.VEMAIL + key, "VEMAIL")
+    user_id = store().verifier_users.id_for_email(key)
     # The same work whatever the address: one job, empty when nobody has it (the worker decides).
     queue.send(config.WORK_QUEUE, {"kind": "verifier_password_reset",
-                                   "user_id": claim.user_id if claim else ""})
+                                   "user_id": user_id or ""})
 
 
 def send_password_reset(user_id: str) -> bool:
     """The worker's half: a reset link to an active user."""
-    user = get_or_none(m.VerifierUser, m.VUSER + user_id, "VUSER") if user_id else None
+    user = store().verifier_users.get(user_id)
     if user is None or user.status != "active":
         return False
     token = sec.issue_token("verifier_password", "verifier", user.user_id, RESET_SECONDS,
@@ -137,21 +129,13 @@ def me(actor: Actor) -> dict:
 
 
 def set_frequency(actor: Actor, frequency: str) -> dict:
-    user = actor.user
-    digest = frequency in ("daily", "weekly")
-    actions: list = [m.VerifierUser.frequency.set(frequency)]
-    if digest:
-        actions += [m.VerifierUser.gsi2pk.set(m.NOTIFY + frequency),
-                    m.VerifierUser.gsi2sk.set(f"{user.org_id}#{user.user_id}")]
-    else:  # out of the sparse digest index
-        actions += [m.VerifierUser.gsi2pk.remove(), m.VerifierUser.gsi2sk.remove()]
-    user.update(actions=actions)
+    store().verifier_users.set_frequency(actor.user, frequency)
     return {"frequency": frequency}
 
 
 # ---------------------------------------------------------------- users of the organisation
 def org_users(org_id: str) -> list[m.VerifierUser]:
-    return list(m.VerifierUser.by_org.query(m.ORG_USERS + org_id))
+    return store().verifier_users.of_org(org_id)
 
 
 def list_users(actor: Actor) -> dict:
@@ -163,22 +147,11 @@ def _new_user(org: m.Organisation, data: dict, role: str) -> m.VerifierUser:
     if not in_domain(email, org.domain):
         raise ValidationError({"email": f"must be an address at {org.domain} (or one of its subdomains)"})
     user_id = random_id()
-    user = m.VerifierUser(
-        m.VUSER + user_id, "VUSER", user_id=user_id, org_id=org.org_id, email=email,
-        first_name=data["first_name"].strip(), family_name=data["family_name"].strip(),
-        job_title=data["job_title"].strip(), role=role, status="invited", created_at=clock.iso(),
-        gsi1pk=m.ORG_USERS + org.org_id, gsi1sk=norm_email(email),
-    )
-    s = config.settings()
-    try:
-        with TransactWrite(connection=Connection(region=s.region, host=s.endpoint_url)) as tx:
-            tx.save(m.VerifierEmail(m.VEMAIL + norm_email(email), "VEMAIL", user_id=user_id),
-                    condition=m.VerifierEmail.pk.does_not_exist())
-            tx.save(user, condition=m.VerifierUser.pk.does_not_exist())
-    except TransactWriteError as err:
-        if condition_failed(err):
-            raise Conflict("This email address already has an account.") from None
-        raise
+    users = store().verifier_users
+    user = users.build(user_id, org.org_id, email, data["first_name"].strip(), data["family_name"].strip(),
+                       data["job_title"].strip(), role=role, status="invited", created_at=clock.iso())
+    if not users.add(user):
+        raise Conflict("This email address already has an account.")
     token = sec.issue_token("verifier_password", "verifier", user_id, SET_PASSWORD_SECONDS)
     send_quietly(messages.verifier_invited(email, user.first_name, org.name, token), "verifier_invited")
     return user
@@ -190,7 +163,7 @@ def add_user(actor: Actor, data: dict) -> dict:
 
 
 def _org_user(actor: Actor, user_id: str) -> m.VerifierUser:
-    user = get_or_none(m.VerifierUser, m.VUSER + user_id, "VUSER") if user_id else None
+    user = store().verifier_users.get(user_id)
     if user is None or user.org_id != actor.org_id:
         raise NotFound("There is no user with that id in your organisation.")
     return user
@@ -199,9 +172,7 @@ def _org_user(actor: Actor, user_id: str) -> m.VerifierUser:
 def update_user(actor: Actor, user_id: str, data: dict) -> dict:
     actor.require_primary()
     user = _org_user(actor, user_id)
-    actions = [getattr(m.VerifierUser, name).set(value.strip()) for name, value in data.items()]
-    if actions:
-        user.update(actions=actions)
+    store().verifier_users.edit(user, {name: value.strip() for name, value in data.items()})
     return view(user)
 
 
@@ -210,9 +181,7 @@ def delete_user(actor: Actor, user_id: str) -> None:
     user = _org_user(actor, user_id)
     if user.role == "primary":
         raise Forbidden("The Primary User cannot be deleted.")
-    with m.VerifierUser.batch_write() as batch:
-        batch.delete(m.VerifierEmail(m.VEMAIL + norm_email(user.email), "VEMAIL"))
-        batch.delete(user)
+    store().verifier_users.remove(user)
     sec.end_sessions("verifier", user.user_id)
 
 
@@ -242,16 +211,15 @@ def handle_join(job: dict) -> bool:
     addresses they came from). Anything else is dropped without a trace to the requester."""
     email = job["email"]
     org = approved_org_for_email(email)
-    if org is None or get_or_none(m.VerifierEmail, m.VEMAIL + norm_email(email), "VEMAIL") is not None:
+    if org is None or store().verifier_users.id_for_email(email) is not None:
         return False
     if not sec.within_rate("verifier-join-org", org.org_id, limit=JOINS_PER_ORG_PER_HOUR,
                            window=JOINS_WINDOW):
         return False
     request_id = sortable_id()
-    m.JoinRequest(m.ORG + org.org_id, m.JOIN + request_id, request_id=request_id, org_id=org.org_id,
-                  email=email, first_name=job["first_name"], family_name=job["family_name"],
-                  job_title=job["job_title"], created_at=clock.iso()).save()
-    primary = get_or_none(m.VerifierUser, m.VUSER + org.primary_user_id, "VUSER")
+    store().organisations.add_join_request(org.org_id, request_id, email, job["first_name"],
+                                           job["family_name"], job["job_title"], clock.iso())
+    primary = store().verifier_users.get(org.primary_user_id)
     if primary is not None:
         requester = f"{job['first_name']} {job['family_name']}"
         mail = messages.join_requested(primary.email, primary.first_name, requester, email, org.name)
@@ -266,13 +234,13 @@ def _join_view(r: m.JoinRequest) -> dict:
 
 def list_join_requests(actor: Actor) -> dict:
     actor.require_primary()
-    items = m.JoinRequest.query(m.ORG + actor.org_id, m.JoinRequest.sk.startswith(m.JOIN), limit=200)
+    items = store().organisations.join_requests(actor.org_id, limit=200)
     return {"join_requests": [_join_view(r) for r in items]}
 
 
 def _join_request(actor: Actor, request_id: str) -> m.JoinRequest:
     actor.require_primary()
-    item = get_or_none(m.JoinRequest, m.ORG + actor.org_id, m.JOIN + request_id) if request_id else None
+    item = store().organisations.join_request(actor.org_id, request_id)
     if item is None:
         raise NotFound("There is no such join request.")
     return item
@@ -282,11 +250,11 @@ def approve_join(actor: Actor, request_id: str) -> dict:
     item = _join_request(actor, request_id)
     user = _new_user(actor.org, {"email": item.email, "first_name": item.first_name,
                                  "family_name": item.family_name, "job_title": item.job_title}, "admin")
-    item.delete()
+    store().organisations.remove_join_request(item)
     return view(user)
 
 
 def decline_join(actor: Actor, request_id: str) -> None:
     item = _join_request(actor, request_id)
-    item.delete()
+    store().organisations.remove_join_request(item)
     send_quietly(messages.join_declined(item.email, item.first_name, actor.org.name), "join_declined")

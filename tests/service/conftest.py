@@ -13,7 +13,7 @@ def _memory(memory_store):
 def actor():
     """A signed-in organisation user (Primary) of an approved organisation."""
     from chalicelib.db import models as m
-    from chalicelib.services.verifiers_base import Actor
+    from chalicelib.services.actor import Actor
 
     org = m.Organisation("ORG#o1", "ORG", org_id="o1", name="Universidad de Salamanca", type="university",
                          website="https://usal.es", domain="usal.es", country="ES", status="approved",

@@ -116,6 +116,16 @@ def test_query_orders_pages_and_filters(table):
     assert [s.share_id for s in by_prefix.items] == ["s1"]
 
 
+def test_count_counts_a_query_without_reading_items(table):
+    from chalicelib.db import models as m
+
+    table.batch_write(puts=[share(n) for n in range(1, 8)] + [share(9, org="o2")])
+    assert table.count(m.Share.by_org, "ORGSHARES#o1") == 7
+    window = m.Share.gsi1sk.between("2026-06-02", "2026-06-04~")
+    assert table.count(m.Share.by_org, "ORGSHARES#o1", window) == 3
+    assert table.count(m.Share.by_org, "ORGSHARES#none") == 0
+
+
 def test_conditional_updates_are_atomic_under_threads():
     """Twenty threads each take a slot while fewer than five are taken: five succeed."""
     from chalicelib.db import models as m
