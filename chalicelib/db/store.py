@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .repos.batches import Batches
+from .repos.results import Results
 from .repos.templates import Templates
 from .table import Table, table
 
@@ -24,6 +26,14 @@ from .table import Table, table
 class Store:
     def __init__(self, t: Table) -> None:
         self.table = t
+
+    @cached_property
+    def batches(self) -> Batches:
+        return Batches(self.table)
+
+    @cached_property
+    def results(self) -> Results:
+        return Results(self.table)
 
     @cached_property
     def templates(self) -> Templates:
