@@ -5,7 +5,7 @@
   (``time.process_time``), so that what else the shared machine runs does not count. There is no
   separate baseline any more: the service's renderer *is* reportlab drawing the page with the
   DejaVu TTF fonts (the old ``statements_vs_baseline`` compared our own writer with reportlab).
-- render_share_of_job: how much of one delivery job (chalicelib/events/work.py `run_job`: render
+- render_share_of_job: how much of one delivery job (chalicelib/services/deliver.py `run_job`: render
   and store the statement, then email the candidate, each an idempotent Powertools function)
   the rendering is (budget <= 0.2). The jobs run as the worker runs them, against moto in-process
   (`mock_aws`), on candidates whose results file went through the real ingest and who have an
@@ -85,7 +85,7 @@ def _released_jobs(n: int) -> list[dict[str, Any]]:
     from chalicelib.adapters import queue
     from chalicelib.adapters.aws import client
     from chalicelib.db import models as m
-    from chalicelib.services import batches, entries, results  # noqa: F401 - as events/uploads.py
+    from chalicelib.services import batches
 
     tag = "STM"
     table = client("dynamodb")
@@ -119,7 +119,7 @@ def _delivery_jobs(n: int) -> dict[str, float]:
 
     from chalicelib.adapters import aws as aws_adapter
     from chalicelib.adapters import pdf, queue
-    from chalicelib.events import work
+    from chalicelib.services import deliver as work
 
     renders: list[float] = []
     calls = [0]

@@ -155,6 +155,34 @@ class MemoryTable:
             return TxOutcome(True)
 
 
+    # ------------------------------------------------------------ raw items
+    def read_raw(self, model: type[Model], keys: Sequence[tuple[str, str]], fields: Sequence[str],
+                 consistent: bool = False) -> list[Raw]:
+        with self._lock:
+            self.calls += 1
+            found = [self.items.get(k) for k in dict.fromkeys(keys)]
+            return [{f: copy.deepcopy(r[f]) for f in fields if f in r} for r in found if r is not None]
+
+    def put_raw(self, model: type[Model], item: Raw, condition: Any = None,
+                old: bool = False) -> tuple[bool, Raw | None]:
+        with self._lock:
+            self.calls += 1
+            key = (item["pk"]["S"], item["sk"]["S"])
+            current = self.items.get(key)
+            if condition is not None and not _holds(condition, current or _MISSING):
+                return False, None
+            self.items[key] = copy.deepcopy(item)
+            return True, copy.deepcopy(current) if old and current is not None else None
+
+    def delete_raw(self, model: type[Model], pk: str, sk: str, condition: Any = None) -> bool:
+        with self._lock:
+            self.calls += 1
+            if condition is not None and not _holds(condition, self.items.get((pk, sk), _MISSING)):
+                return False
+            self.items.pop((pk, sk), None)
+            return True
+
+
 def _key(item: Model) -> tuple[str, str]:
     return item.pk, item.sk  # type: ignore[attr-defined]
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 from functools import cached_property
 
 from .repos.auth import Sessions, Tokens
+from .repos.batches import Batches
 from .repos.candidates import Candidates
 from .repos.limits import Counters
 from .repos.mfa import Mfa
 from .repos.organisations import Organisations
+from .repos.results import Results
 from .repos.staff import Staff
 from .repos.templates import Templates
 from .repos.verifier_users import VerifierUsers
@@ -31,6 +33,10 @@ from .table import Table, table
 class Store:
     def __init__(self, t: Table) -> None:
         self.table = t
+
+    @cached_property
+    def batches(self) -> Batches:
+        return Batches(self.table)
 
     @cached_property
     def candidates(self) -> Candidates:
@@ -47,6 +53,10 @@ class Store:
     @cached_property
     def organisations(self) -> Organisations:
         return Organisations(self.table)
+
+    @cached_property
+    def results(self) -> Results:
+        return Results(self.table)
 
     @cached_property
     def sessions(self) -> Sessions:

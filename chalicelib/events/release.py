@@ -1,14 +1,14 @@
 """Schedule (every 5 minutes): release the held results whose time has come, then fan out
-their emails (services/results.release_due)."""
+their emails (services/release_held.py)."""
 from __future__ import annotations
 
 from typing import Any
 
 
 def handle(event: dict, context: Any) -> dict:
-    from ..services import results
+    from ..services import release_held
 
     def time_left() -> int:
         return int(context.get_remaining_time_in_millis()) if context is not None else 900_000
 
-    return {"released": results.release_due(time_left)}
+    return {"released": release_held.release_due(time_left)}

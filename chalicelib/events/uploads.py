@@ -12,7 +12,7 @@ def handle(event: dict, context: Any) -> dict:
         process_partial_response,
     )
 
-    from ..services import batches, entries, results  # noqa: F401 - register the importers
+    from ..services import batches
 
     def record_handler(record: Any) -> None:
         remaining = context.get_remaining_time_in_millis() if context is not None else 900_000

@@ -289,7 +289,7 @@ def test_the_same_id_and_exam_twice_in_one_file_is_a_row_error(api, entries, res
 
 def test_a_job_that_keeps_failing_is_counted_as_failed(api, app_module, entries, results_file, staff_token,
                                                         monkeypatch):
-    from chalicelib.services import results
+    from chalicelib.services import deliver as results
 
     def broken(data):  # the renderer is down for this test
         raise RuntimeError("renderer down")

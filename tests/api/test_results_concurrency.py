@@ -36,7 +36,7 @@ def at_once(app_module):
     """Process these results files in two threads at once; then run the event pump."""
     from chalicelib import config
     from chalicelib.adapters.aws import client
-    from chalicelib.services import batches, entries, results  # noqa: F401 - register the importers
+    from chalicelib.services import batches
     from devstack.pump import drain
 
     def _run(*files: tuple[str, bytes]) -> list[str]:
@@ -57,7 +57,11 @@ def at_once(app_module):
                 except threading.BrokenBarrierError:
                     pass
 
-        ddb = results._ddb()
+        from chalicelib.db.table import DynamoTable, table
+
+        t = table()
+        assert isinstance(t, DynamoTable)
+        ddb = t.raw_client()
         names = ("PutItem", "BatchWriteItem", "DeleteItem", "UpdateItem", "TransactWriteItems")
         for op in names:
             ddb.meta.events.register(f"before-call.dynamodb.{op}", hold_first_write, unique_id=f"hold-{op}")

@@ -36,8 +36,8 @@ def test_every_registered_candidate_gets_exactly_one_email_despite_throttling_an
     from chalicelib.adapters import email as mailer
     from chalicelib.adapters import queue
     from chalicelib.db import models as m
-    from chalicelib.events import work
-    from chalicelib.services import results
+    from chalicelib.services import deliver as results
+    from chalicelib.services import deliver as work
     from chalicelib.services.security import secret_number_hash
     from devstack.pump import drain
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.services.results import content_hash, parse_release_at, validate_row
+from chalicelib.domain.results_rows import content_hash, parse_release_at, validate_row
 
 GOOD = {"id_number": "sir 0947O1", "exam_code": "b2first", "exam_date": "2026-06-14",
         "reference_number": "SOR-2026-000001", "overall_score": "176", "grade": "b", "cefr_level": "b2",

@@ -146,3 +146,23 @@ def test_conditional_updates_are_atomic_under_threads():
         t.join()
     assert len(wins) == 5
     assert table.get(m.Counter, "RL#x", "RL").hits == 5
+
+
+def test_raw_items_read_put_and_delete_under_conditions(table):
+    # Given a claim written as a raw item
+    from chalicelib.db import models as m
+
+    R = m.RefClaim
+    item = {"pk": {"S": "REF#A"}, "sk": {"S": "REF"}, "owner": {"S": "me"}}
+    assert table.put_raw(R, item, R.pk.does_not_exist(), old=True) == (True, None)
+    # When it is put again only if absent or ours, Then the old item comes back / another is refused
+    ok, old = table.put_raw(R, item, R.pk.does_not_exist() | (R.owner == "me"), old=True)
+    assert ok and old is not None and old["owner"] == {"S": "me"}
+    other = {**item, "owner": {"S": "you"}}
+    assert table.put_raw(R, other, R.pk.does_not_exist() | (R.owner == "you")) == (False, None)
+    # And a read of some fields gives only those (absent keys left out)
+    assert table.read_raw(R, [("REF#A", "REF"), ("REF#B", "REF")], ["pk", "sk", "owner"]) == [item]
+    # And a delete holds to its condition
+    assert not table.delete_raw(R, "REF#A", "REF", R.owner == "you")
+    assert table.delete_raw(R, "REF#A", "REF", R.owner == "me")
+    assert table.read_raw(R, [("REF#A", "REF")], ["pk"]) == []
