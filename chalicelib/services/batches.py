@@ -66,15 +66,6 @@ def importers() -> dict[str, Callable[[m.Batch], Importer]]:
     return {"entries": entries.EntriesImporter, "results": ingest_results.ResultsImporter}
 
 
-def importer(kind: str) -> Callable[[Callable[[m.Batch], Importer]], Callable[[m.Batch], Importer]]:
-    """Registers nothing (the list is `importers()`): kept while services/entries.py still
-    decorates its importer with it."""
-    def unchanged(factory: Callable[[m.Batch], Importer]) -> Callable[[m.Batch], Importer]:
-        return factory
-
-    return unchanged
-
-
 # ---------------------------------------------------------------- records
 def new_batch_id() -> str:
     return clock.utcnow().strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(4)

@@ -230,13 +230,13 @@ def pending_result(entry: m.Entry) -> dict:
 
 def _released(id_number: str) -> dict[str, m.Result]:
     """Released results by result id, the same as their entry's (a held result stays pending)."""
-    from .results import candidate_results
+    from .candidate_results import candidate_results
 
     return {r.result_id: r for r in candidate_results(id_number) if r.status == "released"}
 
 
 def list_results(id_number: str) -> dict:
-    from .results import result_view
+    from .candidate_results import result_view
 
     released = _released(id_number)
     off = lookup_off(id_number)
@@ -247,7 +247,7 @@ def list_results(id_number: str) -> dict:
 
 
 def get_result(id_number: str, rid: str) -> dict:
-    from .results import result_view
+    from .candidate_results import result_view
 
     released = _released(id_number)
     for entry in _entries(id_number):
@@ -271,6 +271,6 @@ def lookup_off(id_number: str) -> set[str]:
 
 
 def statement_url(id_number: str, rid: str) -> str:
-    from .results import statement_url as url
+    from .candidate_results import statement_url as url
 
     return url(id_number, rid)

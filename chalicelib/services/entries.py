@@ -10,7 +10,6 @@ from ..db.store import store
 from ..domain import exams
 from ..domain.errors import ValidationError
 from ..domain.ids import check_secret_number, normalise_id_number
-from .batches import importer
 from .security import secret_number_hash
 
 if TYPE_CHECKING:
@@ -71,7 +70,6 @@ def validate_entry(row: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
     return clean, problems
 
 
-@importer("entries")
 class EntriesImporter:
     required = COLUMNS
 

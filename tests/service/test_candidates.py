@@ -235,9 +235,9 @@ def test_a_session_that_outlived_its_account_is_refused():
 
 # ---------------------------------------------------------------- look-up setting
 def test_lookup_is_on_by_default_and_can_be_turned_off_and_on(account, monkeypatch):
-    from chalicelib.services import results
+    from chalicelib.services import candidate_results
 
-    monkeypatch.setattr(results, "candidate_results", lambda id_number: [])  # nothing released
+    monkeypatch.setattr(candidate_results, "candidate_results", lambda id_number: [])  # nothing released
     [view] = candidates.list_results(ID)["results"]
     rid = view["result_id"]
     assert (view["status"], view["lookup_enabled"]) == ("pending", True)
