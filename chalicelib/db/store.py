@@ -17,7 +17,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .repos.api_keys import ApiKeys
+from .repos.audit import Audit
+from .repos.downloads import Downloads
+from .repos.shares import Shares
 from .repos.templates import Templates
+from .repos.webhooks import Webhooks
 from .table import Table, table
 
 
@@ -26,8 +31,28 @@ class Store:
         self.table = t
 
     @cached_property
+    def api_keys(self) -> ApiKeys:
+        return ApiKeys(self.table)
+
+    @cached_property
+    def audit(self) -> Audit:
+        return Audit(self.table)
+
+    @cached_property
+    def downloads(self) -> Downloads:
+        return Downloads(self.table)
+
+    @cached_property
+    def shares(self) -> Shares:
+        return Shares(self.table)
+
+    @cached_property
     def templates(self) -> Templates:
         return Templates(self.table)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        return Webhooks(self.table)
 
 
 _store: Store | None = None
