@@ -265,3 +265,31 @@ def test_a_candidate_can_turn_look_ups_off(world, actor, unmigrated):  # noqa: F
     unmigrated.put(m.LookupSettings(*m.LookupSettings.keys(CAND), off={world.result_id}))
     with pytest.raises(NotFound):
         shares.org_search(actor, world.reference_number, world.date_of_birth)
+
+
+def test_twelve_identical_shares_at_once_make_one_share_and_one_event(world, monkeypatch, memory_store):
+    # Given twelve requests that all look for the share before any of them writes it
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.db.repos.shares import Shares
+
+    looked = threading.Barrier(12)
+    real_get = Shares.get
+
+    def get_then_wait(self, share_id, consistent=False):
+        found = real_get(self, share_id, consistent)
+        if not consistent:
+            looked.wait(timeout=30)
+        return found
+
+    notified: list[str] = []
+    monkeypatch.setattr(Shares, "get", get_then_wait)
+    monkeypatch.setattr(shares, "_notify_webhooks", lambda item: notified.append(item.share_id))
+    # When they share at once
+    with ThreadPoolExecutor(12) as pool:
+        replies = list(pool.map(lambda _: share(world), range(12)))
+    # Then one share, one event, and every reply is that share
+    assert len({r["share_id"] for r in replies}) == 1 and len({str(r) for r in replies}) == 1
+    assert notified == [replies[0]["share_id"]]
+    assert sum(1 for k in memory_store.items if k[0].startswith("SHARE#")) == 1
