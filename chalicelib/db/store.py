@@ -17,22 +17,35 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from .repos.api_keys import ApiKeys
+from .repos.audit import Audit
 from .repos.auth import Sessions, Tokens
 from .repos.batches import Batches
 from .repos.candidates import Candidates
+from .repos.downloads import Downloads
 from .repos.limits import Counters
 from .repos.mfa import Mfa
 from .repos.organisations import Organisations
 from .repos.results import Results
+from .repos.shares import Shares
 from .repos.staff import Staff
 from .repos.templates import Templates
 from .repos.verifier_users import VerifierUsers
+from .repos.webhooks import Webhooks
 from .table import Table, table
 
 
 class Store:
     def __init__(self, t: Table) -> None:
         self.table = t
+
+    @cached_property
+    def api_keys(self) -> ApiKeys:
+        return ApiKeys(self.table)
+
+    @cached_property
+    def audit(self) -> Audit:
+        return Audit(self.table)
 
     @cached_property
     def batches(self) -> Batches:
@@ -45,6 +58,10 @@ class Store:
     @cached_property
     def counters(self) -> Counters:
         return Counters(self.table)
+
+    @cached_property
+    def downloads(self) -> Downloads:
+        return Downloads(self.table)
 
     @cached_property
     def mfa(self) -> Mfa:
@@ -63,6 +80,10 @@ class Store:
         return Sessions(self.table)
 
     @cached_property
+    def shares(self) -> Shares:
+        return Shares(self.table)
+
+    @cached_property
     def staff(self) -> Staff:
         return Staff(self.table)
 
@@ -77,6 +98,10 @@ class Store:
     @cached_property
     def verifier_users(self) -> VerifierUsers:
         return VerifierUsers(self.table)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        return Webhooks(self.table)
 
 
 _store: Store | None = None

@@ -17,8 +17,8 @@ import secrets
 from ..adapters import clock
 from ..adapters.ids import iso_us, random_id
 from ..db import models as m
-from ..db.repo import get_or_none
-from ..domain.errors import NotFound, Unauthenticated, ValidationError
+from ..db.store import store
+from ..domain.errors import Conflict, NotFound, Unauthenticated, ValidationError
 from . import audit, shares
 from . import security as sec
 from .actor import Actor
@@ -37,7 +37,7 @@ def view(k: m.ApiKey) -> dict:
 
 def create(actor: Actor, name: str) -> dict:
     actor.require_primary()
-    if sum(1 for _ in m.ApiKey.by_org.query(m.ORG_KEYS + actor.org_id, limit=MAX_KEYS + 1)) >= MAX_KEYS:
+    if len(store().api_keys.of_org(actor.org_id, MAX_KEYS + 1)) >= MAX_KEYS:
         raise ValidationError({"name": f"an organisation has at most {MAX_KEYS} keys: revoke one first"})
     # Revoking and creating keys must not buy more reference-number guesses (counted per
     # organisation too, in shares.search), nor keys without end.
@@ -45,42 +45,45 @@ def create(actor: Actor, name: str) -> dict:
                    message=f"An organisation can create at most {shares.API_KEYS_PER_DAY} API keys a day.")
     key_id = random_id()
     key = f"rvs_{key_id}_{secrets.token_urlsafe(32)}"
-    item = m.ApiKey(m.APIKEY + sec.sha256(key), "APIKEY", key_id=key_id, org_id=actor.org_id,
-                    name=name.strip(), prefix=key[:12], created_at=clock.iso(), created_by=actor.user_id,
-                    gsi1pk=m.ORG_KEYS + actor.org_id, gsi1sk=key_id)
-    item.save(condition=m.ApiKey.pk.does_not_exist())
+    item = store().api_keys.add(sec.sha256(key), key_id, actor.org_id, name.strip(), key[:12], clock.iso(),
+                                actor.user_id)
+    if item is None:  # 256 random bits the same as a stored key's: never in practice
+        raise Conflict("Try again.")
     return {**view(item), "key": key}
 
 
 def list_keys(actor: Actor) -> dict:
     actor.require_primary()
-    keys = m.ApiKey.by_org.query(m.ORG_KEYS + actor.org_id, limit=MAX_KEYS * 2)
+    keys = store().api_keys.of_org(actor.org_id, MAX_KEYS * 2)
     return {"api_keys": [view(k) for k in keys]}
 
 
 def revoke(actor: Actor, key_id: str) -> None:
     actor.require_primary()
-    found = list(m.ApiKey.by_org.query(m.ORG_KEYS + actor.org_id, m.ApiKey.gsi1sk == key_id, limit=1))
-    if not found:
+    found = store().api_keys.of_org_by_id(actor.org_id, key_id) if key_id else None
+    if found is None:
         raise NotFound("There is no API key with that id.")
-    found[0].delete()
+    store().api_keys.remove(found)
 
 
 # ---------------------------------------------------------------- machine API
 def authenticate(key: str | None) -> m.ApiKey:
     if not key or len(key) > 200:
         raise Unauthenticated("Send your API key in the X-Api-Key header.")
-    item = get_or_none(m.ApiKey, m.APIKEY + sec.sha256(key.strip()), "APIKEY")
+    from .organisations import get_approved
+
+    item = store().api_keys.by_hash(sec.sha256(key.strip()))
     if item is None:
         raise Unauthenticated("The API key is not valid or was revoked.")
-    org = get_or_none(m.Organisation, m.ORG + item.org_id, "ORG")
-    if org is None or org.status != "approved":
-        raise Unauthenticated("The API key is not valid or was revoked.")
+    try:
+        get_approved(item.org_id)
+    except NotFound:
+        raise Unauthenticated("The API key is not valid or was revoked.") from None
     sec.limit_rate("api-key", item.key_id, limit=RATE_LIMIT, window=RATE_WINDOW,
                    message=f"At most {RATE_LIMIT} requests a minute per API key.")
     now = clock.now()
     if not item.last_used_at or item.last_used_at < clock.iso(now - LAST_USED_EVERY):
-        item.update(actions=[m.ApiKey.last_used_at.set(clock.iso(now))], condition=m.ApiKey.pk.exists())
+        store().api_keys.used(item, clock.iso(now))
     return item
 
 
@@ -99,21 +102,13 @@ def _since(value: str | None) -> str:
 
 
 def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: str | None) -> dict:
-    from ..db.paging import decode_cursor, encode_cursor, key_of
-
-    hash_key = m.ORG_SHARES + key.org_id
-    listing = f"api-shares:{key.org_id}"
-    start = decode_cursor(listing, cursor)
     settled = iso_us(clock.now() - SETTLE_SECONDS)
-    page = m.Share.by_org.query(hash_key, m.Share.gsi1sk.between(_since(since), settled), limit=limit,
-                                page_size=limit, last_evaluated_key=start)
-    items = list(page)
+    page = store().shares.settled_of_org(key.org_id, _since(since), settled, limit, cursor)
     rows = []
     reads: list[audit.Read] = []
     photos: list[audit.Read] = []
-    wanted = list({(s.result_pk, s.result_sk) for s in items})
-    results = {(r.pk, r.sk): r for r in m.Result.batch_get(wanted)} if wanted else {}
-    for s in items:
+    results = store().shares.results_by_keys((s.result_pk, s.result_sk) for s in page.items)
+    for s in page.items:
         r = results.get((s.result_pk, s.result_sk))
         if r is None or r.status != "released":
             continue
@@ -124,10 +119,7 @@ def api_shares(key: m.ApiKey, since: str | None, limit: int, cursor: str | None)
             photos.append((r.pk, r.sk, s.share_id))
     audit.record(key.org_id, f"key:{key.key_id}", "api_shares", reads)
     audit.record(key.org_id, f"key:{key.key_id}", "photo", photos)
-    lek = page.last_evaluated_key
-    resume = lek or (key_of(items[-1], "pk", "sk", "gsi1pk", "gsi1sk") if items else start)
-    return {"shares": rows, "next_cursor": encode_cursor(listing, lek),
-            "resume_cursor": encode_cursor(listing, resume)}
+    return {"shares": rows, "next_cursor": page.next_cursor, "resume_cursor": page.resume_cursor}
 
 
 def api_result(key: m.ApiKey, reference_number: str, date_of_birth: str) -> dict:

@@ -14,23 +14,14 @@ from collections.abc import Iterable
 from ..adapters import clock
 from ..adapters.ids import random_id
 from ..db import models as m
+from ..db.store import store
 from . import security as sec
 
 Read = tuple[str, str, str | None]  # result pk, result sk, share_id
 
 
 def record(org_id: str, actor: str, how: str, reads: Iterable[Read]) -> int:
-    at = clock.iso()
-    n = 0
-    with m.AuditEvent.batch_write() as batch:
-        for result_pk, result_sk, share_id in reads:
-            audit_id = random_id()
-            batch.save(m.AuditEvent(
-                m.AUDIT + org_id, f"{at}#{audit_id}", audit_id=audit_id, org_id=org_id, actor=actor,
-                how=how, result_pk=result_pk, result_sk=result_sk, share_id=share_id, at=at,
-                gsi1pk=f"{m.AUDIT_RESULT}{result_pk}#{result_sk}", gsi1sk=f"{at}#{audit_id}"))
-            n += 1
-    return n
+    return store().audit.record(org_id, actor, how, clock.iso(), ((random_id(), r) for r in reads))
 
 
 def ref_hash(reference_number: str) -> str:
@@ -40,12 +31,7 @@ def ref_hash(reference_number: str) -> str:
 def record_miss(org_id: str, actor: str, how: str, reference_number: str) -> None:
     """A search that matched nothing: who, which organisation, when, which door, and the
     reference number as a keyed hash (never in clear)."""
-    at = clock.iso()
-    audit_id = random_id()
-    digest = ref_hash(reference_number)
-    m.AuditEvent(m.AUDIT + org_id, f"{at}#{audit_id}", audit_id=audit_id, org_id=org_id, actor=actor,
-                 how=how, ref_hash=digest, at=at, gsi1pk=m.AUDIT_REF + digest,
-                 gsi1sk=f"{at}#{audit_id}").save()
+    store().audit.record_miss(org_id, actor, how, clock.iso(), random_id(), ref_hash(reference_number))
 
 
 def view(e: m.AuditEvent) -> dict:
@@ -55,15 +41,13 @@ def view(e: m.AuditEvent) -> dict:
 
 
 def for_org(org_id: str, limit: int = 200) -> list[dict]:
-    return [view(e) for e in m.AuditEvent.query(m.AUDIT + org_id, limit=limit)]
+    return [view(e) for e in store().audit.of_org(org_id, limit)]
 
 
 def for_result(result_pk: str, result_sk: str, limit: int = 200) -> list[dict]:
-    return [view(e) for e in m.AuditEvent.by_result.query(f"{m.AUDIT_RESULT}{result_pk}#{result_sk}",
-                                                           limit=limit)]
+    return [view(e) for e in store().audit.of_result(result_pk, result_sk, limit)]
 
 
 def for_reference(reference_number: str, limit: int = 200) -> list[dict]:
     """Who searched for this reference number without a match."""
-    return [view(e) for e in m.AuditEvent.by_result.query(m.AUDIT_REF + ref_hash(reference_number),
-                                                           limit=limit)]
+    return [view(e) for e in store().audit.of_reference(ref_hash(reference_number), limit)]

@@ -15,7 +15,7 @@ from .. import config
 from ..adapters import clock, storage
 from ..adapters.ids import sortable_id
 from ..db import models as m
-from ..db.repo import get_or_none
+from ..db.store import store
 from ..domain.errors import Conflict, NotFound, ValidationError
 from . import audit, shares, templates
 from .actor import Actor
@@ -51,13 +51,13 @@ def create(actor: Actor, share_ids: list, fmt: str, template_id: str | None) -> 
         raise ValidationError({"template_id": "applies to csv downloads only"})
     fields = templates.fields_of(actor.org_id, template_id) if fmt == "csv" else []
 
-    found = {s.share_id: s for s in m.Share.batch_get([(m.SHARE + sid, "SHARE") for sid in unique])}
+    db = store()
+    found = db.shares.many(unique)
     missing = [sid for sid in unique if sid not in found or found[sid].org_id != actor.org_id]
     if missing:
         raise NotFound(f"{len(missing)} of the selected shares are not shared with your organisation "
                        "(any more).")
-    results = {(r.pk, r.sk): r for r in m.Result.batch_get(
-        list({(found[sid].result_pk, found[sid].result_sk) for sid in unique}))}
+    results = db.shares.results_by_keys((found[sid].result_pk, found[sid].result_sk) for sid in unique)
     picked = []
     for sid in unique:
         s = found[sid]
@@ -80,12 +80,11 @@ def create(actor: Actor, share_ids: list, fmt: str, template_id: str | None) -> 
     key = f"{PREFIX}{actor.org_id}/{download_id}.{ext}"
     storage.put(config.DOCUMENTS_BUCKET, key, body, ctype)
     now = clock.now()
-    d = m.Download(m.ORG + actor.org_id, m.DOWNLOAD + download_id, download_id=download_id,
-                   org_id=actor.org_id, format=fmt, template_id=template_id if fmt == "csv" else None,
-                   share_ids=unique, results=[[s.share_id, r.pk, r.sk] for s, r in picked], s3_key=key,
-                   created_by=actor.user_id, created_at=clock.iso(now), expires_at=int(now + KEEP_SECONDS),
-                   ttl=int(now + 365 * 86400))
-    d.save()
+    d = db.downloads.add(actor.org_id, download_id, format=fmt,
+                         template_id=template_id if fmt == "csv" else None, share_ids=unique,
+                         results=[[s.share_id, r.pk, r.sk] for s, r in picked], s3_key=key,
+                         created_by=actor.user_id, created_at=clock.iso(now),
+                         expires_at=int(now + KEEP_SECONDS), ttl=int(now + 365 * 86400))
     for s, _ in picked:
         shares.mark_seen(s)
     audit.record(actor.org_id, actor.audit_actor, f"download_{fmt}",
@@ -102,7 +101,7 @@ def _still_shared(actor: Actor, d: m.Download) -> None:
     share items): a revoked share ends the organisation's access to that candidate's data,
     in old files too. Otherwise 409 conflict, saying why."""
     ids: list[str] = list(dict.fromkeys(str(sid) for sid in d.share_ids))
-    found = {s.share_id: s for s in m.Share.batch_get([(m.SHARE + sid, "SHARE") for sid in ids])}
+    found = store().shares.many(ids)
     gone = [sid for sid in ids if sid not in found or found[sid].org_id != actor.org_id]
     if gone:
         raise Conflict(WITHDRAWN.format(n=len(gone)))
@@ -113,18 +112,12 @@ def _safe(name: str) -> str:
 
 
 def history(actor: Actor, limit: int, cursor: str | None) -> dict:
-    from ..db.paging import decode_cursor, encode_cursor
-
-    listing = f"downloads:{actor.org_id}"
-    start = decode_cursor(listing, cursor)
-    page = m.Download.query(m.ORG + actor.org_id, m.Download.sk.startswith(m.DOWNLOAD),
-                            scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start)
-    items = [view(d, with_url=False) for d in page]
-    return {"downloads": items, "next_cursor": encode_cursor(listing, page.last_evaluated_key)}
+    page = store().downloads.page_of_org(actor.org_id, limit, cursor)
+    return {"downloads": [view(d, with_url=False) for d in page.items], "next_cursor": page.next_cursor}
 
 
 def get(actor: Actor, download_id: str) -> dict:
-    d = get_or_none(m.Download, m.ORG + actor.org_id, m.DOWNLOAD + download_id) if download_id else None
+    d = store().downloads.get(actor.org_id, download_id)
     if d is None:
         raise NotFound("There is no download with that id.")
     out = view(d)

@@ -12,15 +12,12 @@ Reads stay per page:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from pynamodb.exceptions import PutError
 
 from .. import config, resources
 from ..adapters import clock, storage
 from ..adapters.ids import iso_us
 from ..db import models as m
-from ..db.repo import condition_failed, get_or_none
+from ..db.store import store
 from ..domain import exams
 from ..domain.errors import NotFound, ValidationError
 from ..domain.ids import check_reference_number
@@ -100,8 +97,7 @@ def org_share_view(s: m.Share) -> dict:
             "new": s.viewed_at is None}
 
 
-def _released(pk: str, sk: str) -> m.Result | None:
-    r = get_or_none(m.Result, pk, sk)
+def _released(r: m.Result | None) -> m.Result | None:
     return r if r is not None and r.status == "released" else None
 
 
@@ -110,7 +106,7 @@ def share(id_number: str, result_id: str, org_id: str) -> dict:
     from .organisations import get_approved
 
     parsed = m.parse_result_id(result_id)
-    result = _released(*m.Result.keys(id_number, parsed[1], parsed[0])) if parsed else None
+    result = _released(store().shares.candidate_result(id_number, *parsed)) if parsed else None
     if result is None:
         raise NotFound("There is no released result with that id on your account.")
     exam = exams.get_exam(result.exam_code)
@@ -119,28 +115,22 @@ def share(id_number: str, result_id: str, org_id: str) -> dict:
     org = get_approved(org_id)
     # One share per result and organisation: the id is derived (a keyed hash, not guessable).
     share_id = sec.keyed_hash("share", id_number, result.result_id, org.org_id)[:24]
-    existing = get_or_none(m.Share, m.SHARE + share_id, "SHARE")
+    existing = store().shares.get(share_id)
     if existing is not None:
         return candidate_share_view(existing)
     now = clock.now()
-    seq = f"{iso_us(now)}#{share_id}"
-    item = m.Share(
-        m.SHARE + share_id, "SHARE", share_id=share_id, org_id=org.org_id, organisation_name=org.name,
-        id_number=id_number, result_pk=result.pk, result_sk=result.sk, result_id=result.result_id,
+    item, created = store().shares.add(
+        share_id, org.org_id, id_number, f"{iso_us(now)}#{share_id}", organisation_name=org.name,
+        result_pk=result.pk, result_sk=result.sk, result_id=result.result_id,
         first_name=result.first_name, family_name=result.family_name, exam_code=result.exam_code,
         exam_name=exam_name(result.exam_code),
         search=" ".join([fold(result.first_name), fold(result.family_name), result.id_number.lower()]),
-        shared_at=clock.iso(now), gsi1pk=m.ORG_SHARES + org.org_id, gsi1sk=seq,
-        gsi2pk=m.CAND_SHARES + id_number, gsi2sk=seq,
+        shared_at=clock.iso(now),
     )
-    try:
-        item.save(condition=m.Share.pk.does_not_exist())
-    except PutError as err:
-        if not condition_failed(err):
-            raise
+    if not created:
         # The same share made by a request at the same moment: the same reply as a re-share
         # (and its alerts and webhooks were sent once, by the request that made it).
-        return candidate_share_view(m.Share.get(m.SHARE + share_id, "SHARE", consistent_read=True))
+        return candidate_share_view(item)
     _alert_immediately(org)
     _notify_webhooks(item)
     return candidate_share_view(item)
@@ -166,21 +156,15 @@ def _alert_immediately(org: m.Organisation) -> None:
 
 
 def candidate_shares(id_number: str, limit: int, cursor: str | None) -> dict:
-    from ..db.paging import decode_cursor, encode_cursor
-
-    listing = f"candidate-shares:{id_number}"
-    start = decode_cursor(listing, cursor)
-    page = m.Share.by_candidate.query(m.CAND_SHARES + id_number, scan_index_forward=False, limit=limit,
-                                      page_size=limit, last_evaluated_key=start)
-    items = [candidate_share_view(s) for s in page]
-    return {"shares": items, "next_cursor": encode_cursor(listing, page.last_evaluated_key)}
+    page = store().shares.page_of_candidate(id_number, limit, cursor)
+    return {"shares": [candidate_share_view(s) for s in page.items], "next_cursor": page.next_cursor}
 
 
 def revoke(id_number: str, share_id: str) -> None:
-    item = get_or_none(m.Share, m.SHARE + share_id, "SHARE") if share_id else None
+    item = store().shares.get(share_id)
     if item is None or item.id_number != id_number:
         raise NotFound("There is no share with that id on your account.")
-    item.delete()
+    store().shares.remove(item)
 
 
 # ---------------------------------------------------------------- organisation side
@@ -196,49 +180,26 @@ def _bound(value: str | None, field: str, end: bool) -> str | None:
 
 def org_shares(actor: Actor, limit: int, cursor: str | None, date_from: str | None = None,
                date_to: str | None = None, q: str | None = None) -> dict:
-    from ..db.paging import decode_cursor, encode_cursor, key_of
-
-    hash_key = m.ORG_SHARES + actor.org_id
-    listing = f"org-shares:{actor.org_id}:{date_from or ''}:{date_to or ''}:{q or ''}"
-    start = decode_cursor(listing, cursor)
+    scope = f"{date_from or ''}:{date_to or ''}:{q or ''}"
+    db = store().shares
     lo, hi = _bound(date_from, "from", False), _bound(date_to, "to", True)
     if lo and hi and lo > hi:
         raise ValidationError({"to": "must not be before from"})
-    condition: Any = None
-    if lo or hi:
-        condition = m.Share.gsi1sk.between(lo or "0", hi or "~")
     needle = fold(q).strip() if q else ""
     if len(needle) > 100:
         raise ValidationError({"q": "must be at most 100 characters"})
     if not needle:
-        page = m.Share.by_org.query(hash_key, condition, scan_index_forward=False, limit=limit,
-                                    page_size=limit, last_evaluated_key=start)
-        items = [org_share_view(s) for s in page]
-        return {"shares": items, "next_cursor": encode_cursor(listing, page.last_evaluated_key)}
-
-    # Filtered: pages of Q_PAGE, at most Q_MAX_READ items read, then a cursor to go on.
-    found: list[dict] = []
-    read = 0
-    next_key: dict | None = start
-    while True:
-        it = m.Share.by_org.query(hash_key, condition, filter_condition=m.Share.search.contains(needle),
-                                  scan_index_forward=False, page_size=Q_PAGE, last_evaluated_key=next_key)
-        raw = next(it.page_iter)
-        read += int(raw.get("ScannedCount", 0))
-        next_key = raw.get("LastEvaluatedKey")
-        for row in raw.get("Items", []):
-            s = m.Share.from_raw_data(row)
-            found.append(org_share_view(s))
-            if len(found) == limit:
-                last = key_of(s, "pk", "sk", "gsi1pk", "gsi1sk")
-                return {"shares": found, "next_cursor": encode_cursor(listing, last)}
-        if next_key is None or read >= Q_MAX_READ:
-            return {"shares": found, "next_cursor": encode_cursor(listing, next_key)}
+        page = db.page_of_org(actor.org_id, limit, cursor, scope=scope, lo=lo, hi=hi)
+    else:
+        # Filtered: pages of Q_PAGE, at most Q_MAX_READ items read, then a cursor to go on.
+        page = db.search_of_org(actor.org_id, needle, limit, cursor, scope=scope, lo=lo, hi=hi,
+                                page_size=Q_PAGE, max_read=Q_MAX_READ)
+    return {"shares": [org_share_view(s) for s in page.items], "next_cursor": page.next_cursor}
 
 
 def _org_share(actor: Actor, share_id: str) -> tuple[m.Share, m.Result]:
-    item = get_or_none(m.Share, m.SHARE + share_id, "SHARE") if share_id else None
-    result = _released(item.result_pk, item.result_sk) if item is not None else None
+    item = store().shares.get(share_id)
+    result = _released(store().shares.result((item.result_pk, item.result_sk))) if item is not None else None
     if item is None or item.org_id != actor.org_id or result is None:
         raise NotFound("There is no share with that id for your organisation.")
     return item, result
@@ -246,7 +207,7 @@ def _org_share(actor: Actor, share_id: str) -> tuple[m.Share, m.Result]:
 
 def mark_seen(item: m.Share) -> None:
     if item.viewed_at is None:
-        item.update(actions=[m.Share.viewed_at.set(clock.iso())], condition=m.Share.pk.exists())
+        store().shares.mark_seen(item, clock.iso())
 
 
 def audited_detail(org_id: str, who: str, result: m.Result, share: m.Share | None = None) -> dict:
@@ -300,8 +261,7 @@ def statement_pdf(result: m.Result) -> bytes:
 # ---------------------------------------------------------------- search by reference number
 def lookup_off(id_number: str) -> set[str]:
     """The result ids whose look-up by reference number + date of birth the candidate turned off."""
-    item = get_or_none(m.LookupSettings, *m.LookupSettings.keys(id_number))
-    return set(item.off or ()) if item is not None else set()
+    return store().shares.lookup_off(id_number)
 
 
 def find_by_reference(reference_number: str, date_of_birth: str) -> m.Result:
@@ -309,7 +269,7 @@ def find_by_reference(reference_number: str, date_of_birth: str) -> m.Result:
     (one and the same error for an unknown reference, a wrong date of birth, a held result, a
     result whose candidate turned look-ups off)."""
     ref = check_reference_number(reference_number)
-    for r in m.Result.by_reference.query(m.REF + ref, limit=5):
+    for r in store().shares.by_reference(ref, limit=5):
         if r.reference_number != ref or r.date_of_birth != date_of_birth or r.status != "released":
             continue
         exam = exams.get_exam(r.exam_code)

@@ -26,15 +26,12 @@ import json
 import secrets
 import socket
 import ssl
-from typing import Any
 from urllib.parse import urlsplit
-
-from pynamodb.exceptions import PutError
 
 from .. import config, resources
 from ..adapters import clock, queue
 from ..db import models as m
-from ..db.repo import condition_failed, get_or_none
+from ..db.store import store
 from ..domain.errors import Conflict, NotFound, ValidationError
 from ..observability import logger
 from . import security as sec
@@ -172,7 +169,7 @@ def view(w: m.Webhook) -> dict:
 
 
 def org_webhooks(org_id: str) -> list[m.Webhook]:
-    return list(m.Webhook.query(m.ORG + org_id, m.Webhook.sk.startswith(m.WEBHOOK)))
+    return store().webhooks.of_org(org_id)
 
 
 def create(org_id: str, user_id: str, url: str) -> dict:
@@ -185,22 +182,17 @@ def create(org_id: str, user_id: str, url: str) -> dict:
     if len(existing) >= MAX_WEBHOOKS_PER_ORG:
         raise ValidationError({"url": f"an organisation can have at most {MAX_WEBHOOKS_PER_ORG} webhooks"})
     webhook_id = "wh_" + secrets.token_hex(8)
-    item = m.Webhook(*m.Webhook.keys(org_id, webhook_id), webhook_id=webhook_id, org_id=org_id,
-                     url=url.strip(), created_at=clock.iso(), created_by=user_id)
-    try:
-        item.save(condition=m.Webhook.pk.does_not_exist())
-    except PutError as err:
-        if condition_failed(err):
-            raise Conflict("Try again.") from None
-        raise
+    item = store().webhooks.add(org_id, webhook_id, url.strip(), clock.iso(), user_id)
+    if item is None:
+        raise Conflict("Try again.")
     return {**view(item), "secret": secret_for(webhook_id)}
 
 
 def delete(org_id: str, webhook_id: str) -> None:
-    item = get_or_none(m.Webhook, *m.Webhook.keys(org_id, webhook_id))
+    item = store().webhooks.get(org_id, webhook_id)
     if item is None:
         raise NotFound("There is no webhook with that id.")
-    item.delete()
+    store().webhooks.remove(item)
 
 
 # ---------------------------------------------------------------- events
@@ -268,7 +260,7 @@ def deliver(message: dict) -> None:
         hop = int(min(SQS_MAX_DELAY_S, not_before - now + 1))
         queue.send(config.WEBHOOK_QUEUE, message, delay_seconds=hop)
         return
-    hook = get_or_none(m.Webhook, *m.Webhook.keys(message["org_id"], message["webhook_id"]))
+    hook = store().webhooks.get(message["org_id"], message["webhook_id"])
     if hook is None:
         return  # deleted since: nothing to deliver
     body = json.dumps(message["event"], separators=(",", ":"), sort_keys=True).encode()
@@ -278,21 +270,18 @@ def deliver(message: dict) -> None:
         "X-Results-Webhook-Timestamp": str(ts),
         "X-Results-Webhook-Signature": signature(secret_for(hook.webhook_id), ts, body),
     })
-    W = m.Webhook
     if ok:
-        hook.update(actions=[W.status.set("active"), W.last_success_at.set(clock.iso(now)),
-                             W.deliveries_ok.add(1)])
+        store().webhooks.delivered(hook, clock.iso(now))
         return
     attempt = int(message.get("attempt", 1))
     logger().info("webhook delivery failed", extra={"webhook_id": hook.webhook_id, "attempt": attempt,
                                                      "outcome": what})
-    actions: list[Any] = [W.last_failure_at.set(clock.iso(now)), W.last_error.set(what)]
     wait = backoff_s(attempt)
     if now + wait - float(message["first_at"]) > RETRY_FOR_S:
         parked = {**message, "parked_at": now, "last_error": what}
         queue.send(resources.dlq_name(config.WEBHOOK_QUEUE), parked)
-        hook.update(actions=[*actions, W.status.set("failing"), W.deliveries_parked.add(1)])
+        store().webhooks.failed(hook, clock.iso(now), what, parked=True)
         return
-    hook.update(actions=actions)
+    store().webhooks.failed(hook, clock.iso(now), what, parked=False)
     queue.send(config.WEBHOOK_QUEUE, {**message, "attempt": attempt + 1, "not_before": now + wait},
                delay_seconds=min(SQS_MAX_DELAY_S, wait))

@@ -201,7 +201,6 @@ def test_a_new_window_opens_after_the_old_one(account, _clock):
 def test_concurrent_identical_shares_get_the_re_share_reply(api, make_org, monkeypatch):
     """The same share made by 12 requests at once: one share, one webhook event, and every
     request gets the reply a sequential re-share gets (no 500 from the conditional put)."""
-    from chalicelib.db import models as m
     from chalicelib.services import shares
 
     from .verifier_kit import make_candidate, make_result
@@ -213,15 +212,17 @@ def test_concurrent_identical_shares_get_the_re_share_reply(api, make_org, monke
     monkeypatch.setattr(shares, "_notify_webhooks", notified)
     # every request looks for the share before any of them writes it: the race, every time
     looked = threading.Barrier(12)
-    real_get = shares.get_or_none
+    from chalicelib.db.repos.shares import Shares
 
-    def get_then_wait(model: Any, *key: str) -> Any:
-        found = real_get(model, *key)
-        if model is m.Share:
+    real_get = Shares.get
+
+    def get_then_wait(self: Shares, share_id: str, consistent: bool = False) -> Any:
+        found = real_get(self, share_id, consistent)
+        if not consistent:  # the look before the write (the loser's read-back is consistent)
             looked.wait(timeout=30)
         return found
 
-    monkeypatch.setattr(shares, "get_or_none", get_then_wait)
+    monkeypatch.setattr(Shares, "get", get_then_wait)
     outcomes = together([lambda: shares.share("SIR094701", rid, org.org_id)] * 12)
     assert all(isinstance(o, dict) for o in outcomes), outcomes
     assert len({o["share_id"] for o in outcomes}) == 1
