@@ -201,7 +201,7 @@ class Attempt:
         self.done = True
         fails = store().counters.fail(self._slot)
         if fails is not None and fails >= self._limit:
-            store().counters.lock(self._slot, clock.now() + self._lockout)
+            store().counters.lock(self._slot, round(clock.now(), 3) + self._lockout)  # as `now` in _take_slot
 
     def succeeded(self) -> None:
         """A right guess (or one that ended without an answer) gives its slot back: a user who
