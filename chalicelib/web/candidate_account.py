@@ -218,6 +218,13 @@ def verify_email(ctx: Ctx) -> Response:
         signed_in = ctx.principal(CANDIDATE) is not None
         return ctx.render("candidates/verify_failed.html", status=400, signed_in=signed_in,
                           title=ctx.gettext("This link does not work"))
+    # 303 to a page without the token: the language link and the history do not replay a used link
+    return ctx.redirect("/email-confirmed")
+
+
+@bp.route("/email-confirmed", methods=["GET"])
+@page
+def email_confirmed(ctx: Ctx) -> Response:
     return ctx.render("candidates/verified.html", signed_in=ctx.principal(CANDIDATE) is not None,
                       title=ctx.gettext("Your email address is confirmed"))
 

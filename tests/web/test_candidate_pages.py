@@ -200,7 +200,8 @@ def test_register_needs_the_csrf_token(visitor, entry):
 def test_the_link_confirms_the_address_once(visitor, registered, outbox):  # noqa: F811
     token = token_in(outbox("zoe@example.org")[0])
     page = visitor.get(f"/verify-email?token={token}")
-    assert page.status == 200 and page.has("Your email address is confirmed")
+    assert page.status == 303 and page.headers["location"] == "/email-confirmed"
+    assert visitor.get("/email-confirmed").has("Your email address is confirmed")
     again = visitor.get(f"/verify-email?token={token}")
     assert again.status == 400 and again.has("This link does not work") and 'href="/sign-in"' in again.text
     assert visitor.get("/verify-email").status == 400
