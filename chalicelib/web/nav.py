@@ -13,8 +13,8 @@ def _(message: str) -> str:  # marks a message for pybabel extract; translated w
 CANDIDATE_NAV = [
     # (path, link text, ready)
     ("/results", _("Your results"), True),
-    ("/shared-results", _("Shared results"), False),
-    ("/your-details", _("Your details"), False),
+    ("/shared-results", _("Shared results"), True),
+    ("/your-details", _("Your details"), True),
 ]
 
 

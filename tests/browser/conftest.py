@@ -21,12 +21,17 @@ ENTRIES = (
     "id_number,secret_number,first_name,family_name,date_of_birth,centre_number,exam_code,exam_date,exam_format\r\n"
     f"{ID_NUMBER},2468,Zoë,Łukasiewicz-Nguyễn,2003-02-01,GB123,B2FIRST,2026-06-14,paper\r\n"
     f"{ID_NUMBER},2468,Zoë,Łukasiewicz-Nguyễn,2003-02-01,GB123,C1ADV,2026-06-10,computer\r\n"
+    "WEB100002,1357,Ana,García,2002-05-04,GB123,B2FIRST,2026-06-14,paper\r\n"
 ).encode()
+NEW_ID, NEW_SECRET = "WEB100002", "1357"  # an entry nobody has registered: the register journey
 RESULTS = (
     "id_number,exam_code,exam_date,reference_number,overall_score,grade,cefr_level,"
     "component:Reading,component:Use of English,component:Writing,component:Listening,component:Speaking\r\n"
     f"{ID_NUMBER},B2FIRST,2026-06-14,SOR-WEB-000001,176,B,B2,175,170,168,180,185\r\n"
+    "WEB100002,B2FIRST,2026-06-14,SOR-WEB-000002,181,A,C1,180,182,179,183,181\r\n"
 ).encode()
+ORGS = [("King's College London", "https://www.kcl.ac.uk", "GB"),
+        ("King's College", "https://www.kings.edu", "US")]
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +42,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @dataclass
 class Site:
     base_url: str
+    stack: Any = None  # tests/e2e's Stack: emails_to(), token_from()
     id_number: str = ID_NUMBER
     password: str = PASSWORD
 
@@ -63,13 +69,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     try:
         base, http = stack.base_url, requests.Session()
         auth = {"Authorization": f"Bearer {stack.staff_token()}"}  # both steps of the staff login
-        assert _upload(http, base, auth, "entries", ENTRIES)["rows_ok"] == 2
+        assert _upload(http, base, auth, "entries", ENTRIES)["rows_ok"] == 3
         reg = {"id_number": ID_NUMBER, "secret_number": "2468", "email": "zoe.web@example.org",
                "password": PASSWORD, "country": "PL", "first_language": "pl", "accept_terms": True,
                "marketing_opt_in": False}
         assert http.post(f"{base}/candidates/register", json=reg).status_code == 201
-        assert _upload(http, base, auth, "results", RESULTS)["rows_ok"] == 1
-        yield Site(base)
+        assert _upload(http, base, auth, "results", RESULTS)["rows_ok"] == 2
+        for name, website, country in ORGS:  # two King's Colleges, told apart by country
+            domain = website.split("//")[1]
+            org = http.post(f"{base}/verifiers/register", json={
+                "first_name": "Ana", "family_name": "Ruiz", "job_title": "Admissions",
+                "email": f"ana@{domain}", "confirm_email": f"ana@{domain}",
+                "organisation": {"name": name, "type": "university", "website": website, "country": country}})
+            assert org.status_code == 202, org.text
+            approved = http.post(f"{base}/staff/organisations/{org.json()['org_id']}/approve", headers=auth)
+            assert approved.status_code == 200, approved.text
+        yield Site(base, stack=stack)
     finally:
         stack.stop()
 
