@@ -42,7 +42,9 @@ def _entries(id_number: str) -> list[m.Entry]:
 
 
 # ---------------------------------------------------------------- register
-def register(data: dict) -> dict:
+def register(data: dict, language: str = "en") -> dict:
+    """A candidate's account, from the ID and Secret number of their Confirmation of Entry.
+    `language` ("en"/"es", the one in use: the web page's) is what the service writes to them in."""
     id_number = normalise_id_number(data["id_number"])
     secret = check_secret_number(data["secret_number"])
     if data["accept_terms"] is not True:
@@ -64,7 +66,7 @@ def register(data: dict) -> dict:
         password_hash=passwords.hash_password(data["password"]),
         first_name=first.first_name, family_name=first.family_name, country=data["country"],
         first_language=data["first_language"], marketing_opt_in=data["marketing_opt_in"],
-        created_at=clock.iso(),
+        created_at=clock.iso(), language=language,
     )
     if account is None:
         raise Conflict("An account already exists for this ID number. Log in, or reset your password.")
@@ -75,7 +77,8 @@ def register(data: dict) -> dict:
 def _send_verification(account: m.CandidateAccount) -> None:
     token = sec.issue_token("verify_email", "candidate", account.id_number, VERIFY_SECONDS,
                             data={"email": account.email})
-    messages.send_quietly(messages.verify_email(account.email, account.first_name, token), "verify_email")
+    messages.send_quietly(messages.verify_email(account.email, account.first_name, token,
+                                                messages.language_of(account)), "verify_email")
 
 
 def resend_verification(id_number: str) -> None:
@@ -129,9 +132,13 @@ def get_profile(id_number: str) -> dict:
     return profile(_account(id_number))
 
 
-def update_profile(id_number: str, data: dict) -> dict:
+def update_profile(id_number: str, data: dict, language: str | None = None) -> dict:
+    """Change the details in `data`; `language` (the web page's, when given) becomes the one the
+    service writes to the candidate in."""
     account = _account(id_number)
     changes = {name: data[name] for name in ("country", "first_language", "marketing_opt_in") if name in data}
+    if language:
+        changes["language"] = language
     old_email = account.email
     new_email: str = data.get("email", "").strip()
     changing_email = "email" in data and new_email.lower() != old_email.lower()
@@ -145,7 +152,8 @@ def update_profile(id_number: str, data: dict) -> dict:
     store().candidates.update(account, **changes)
     if changing_email:
         _send_verification(account)
-        messages.send_quietly(messages.email_changed_notice(old_email, account.first_name), "email_changed")
+        messages.send_quietly(messages.email_changed_notice(old_email, account.first_name,
+                                                            messages.language_of(account)), "email_changed")
     return profile(account)
 
 
@@ -160,7 +168,8 @@ def change_password(principal: sec.Principal, current: str, new: str) -> None:
     _password_or_error(new, account.id_number, "new_password")
     store().candidates.update(account, password_hash=passwords.hash_password(new))
     sec.end_sessions("candidate", account.id_number, keep=principal.session_key)
-    messages.send_quietly(messages.password_changed(account.email, account.first_name), "password_changed")
+    messages.send_quietly(messages.password_changed(account.email, account.first_name,
+                                                    messages.language_of(account)), "password_changed")
 
 
 def _reset_email_hash(email: str) -> str:
@@ -190,7 +199,8 @@ def send_password_reset(id_number: str, email_hash: str) -> bool:
                             data={"cred": sec.credential_tag(account.password_hash)})
     from ..adapters import email as mailer
 
-    mailer.send(messages.password_reset(account.email, account.first_name, token))
+    mailer.send(messages.password_reset(account.email, account.first_name, token,
+                                        language=messages.language_of(account)))
     return True
 
 

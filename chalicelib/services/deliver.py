@@ -121,7 +121,7 @@ def email_for_job(key: dict) -> dict:
     exam = exams.get_exam(key["exam_code"])
     name = exam.name if exam else key["exam_code"]
     build = messages.result_updated if data["kind"] == UPDATED else messages.results_released
-    message_id = mailer.send(build(key["to"], key["first_name"], name))
+    message_id = mailer.send(build(key["to"], key["first_name"], name, language=key.get("language")))
     store().batches.add_counts(key["batch_id"], emails_sent=1)
     return {"sent": True, "message_id": message_id}
 
@@ -174,7 +174,8 @@ def run_job(job: dict, fx: dict[str, Any]) -> None:
     # The idempotency key is `key` alone; the rest is what the send needs, read once here (the
     # render above has just checked that this version is the released one).
     fx["email"](key={"key": email_key, "batch_id": job["batch_id"], "exam_code": exam_code,
-                     "to": account.email, "first_name": account.first_name})
+                     "to": account.email, "first_name": account.first_name,
+                     "language": getattr(account, "language", None) or "en"})
 
 
 def is_throttling(err: BaseException) -> bool:

@@ -165,7 +165,7 @@ def register(ctx: Ctx) -> Response:
                 "id_number": form["id_number"], "secret_number": secret, "email": form["email"],
                 "password": form["password"], "country": form["country"],
                 "first_language": form["first_language"], "accept_terms": True,
-                "marketing_opt_in": form.get("marketing_opt_in") == "yes"})
+                "marketing_opt_in": form.get("marketing_opt_in") == "yes"}, language=ctx.lang)
         except RateLimited as err:
             errors.add("secret_number", wait_message(ctx, err))
         except Forbidden:
@@ -394,7 +394,7 @@ def save_details(ctx: Ctx) -> Response:
         if changing_email:
             data |= {"email": email, "current_password": form["details_password"]}
         try:
-            candidates.update_profile(who.subject, data)
+            candidates.update_profile(who.subject, data, language=ctx.lang)
         except RateLimited as err:
             errors.add("details_password", wait_message(ctx, err))
         except ValidationError as err:

@@ -130,15 +130,13 @@ def share(ctx: Ctx, result_id: str) -> Response:
 @bp.route("/shared-results", methods=["GET"])
 @page
 def shared_results(ctx: Ctx) -> Response:
-    from ..api.http import decode_cursor
     from ..domain.errors import ValidationError
     from ..services import candidates, shares
 
     who = ctx.require(CANDIDATE)
     query = ctx.request.query_params or {}
     try:
-        cursor = decode_cursor(query.get("cursor"))
-        listing = shares.candidate_shares(who.subject, SHARES_PER_PAGE, cursor)
+        listing = shares.candidate_shares(who.subject, SHARES_PER_PAGE, query.get("cursor") or None)
     except ValidationError:  # a cursor that is not ours: the first page
         listing = shares.candidate_shares(who.subject, SHARES_PER_PAGE, None)
     exams = {r["result_id"]: r for r in candidates.list_results(who.subject)["results"]}

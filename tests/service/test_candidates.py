@@ -249,3 +249,22 @@ def test_lookup_is_on_by_default_and_can_be_turned_off_and_on(account, monkeypat
         candidates.set_lookup(ID, "B2FIRST-20990101", False)
     with pytest.raises(NotFound):
         candidates.get_result(ID, "B2FIRST-20990101")
+
+
+def test_the_service_writes_in_the_language_the_candidate_registered_in(entry, outbox, queued):
+    # Given a candidate who registers from the Spanish pages
+    candidates.register(dict(REG), language="es")
+    # Then the confirmation email is in Spanish, with its link to the page
+    [mail] = outbox
+    assert "/verify-email?token=" in mail.text
+    from chalicelib.services import messages
+
+    assert mail.subject == messages.verify_email("x@example.org", "Zoë", "t", "es").subject
+    assert mail.subject != messages.verify_email("x@example.org", "Zoë", "t", "en").subject
+    assert candidates.verify_email(token_of(mail)) == {"email_verified": True}
+    # And when they later save their details from the English pages, English it is
+    outbox.clear()
+    candidates.update_profile(ID, {"marketing_opt_in": True}, language="en")
+    candidates.request_password_reset(ID, "zoe@example.org")
+    candidates.send_password_reset(ID, queued[-1]["email_hash"])
+    assert outbox[-1].subject == messages.password_reset("x@example.org", "Zoë", "t", language="en").subject
