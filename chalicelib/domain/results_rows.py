@@ -24,7 +24,8 @@ def parse_release_at(value: str) -> str | None:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _date(value: str, field: str, problems: list[tuple[str, str]]) -> date | None:
+def parse_date(value: str, field: str, problems: list[tuple[str, str]]) -> date | None:
+    """A `YYYY-MM-DD` date of a batch file's row, or None with the problem noted."""
     try:
         if len(value) != 10:
             raise ValueError
@@ -46,7 +47,7 @@ def validate_row(row: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, s
         clean["reference_number"] = check_reference_number(row["reference_number"])
     except ValidationError as err:
         problems.append(("reference_number", (err.fields or {}).get("reference_number", err.message)))
-    exam_date = _date(row["exam_date"], "exam_date", problems)
+    exam_date = parse_date(row["exam_date"], "exam_date", problems)
     clean["exam_date"] = exam_date.isoformat() if exam_date else ""
     code = row["exam_code"].strip().upper()
     exam = exams.get_exam(code)

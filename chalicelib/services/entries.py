@@ -10,6 +10,7 @@ from ..db.store import store
 from ..domain import exams
 from ..domain.errors import ValidationError
 from ..domain.ids import check_secret_number, normalise_id_number
+from ..domain.results_rows import parse_date
 from .security import secret_number_hash
 
 if TYPE_CHECKING:
@@ -19,16 +20,6 @@ COLUMNS = ["id_number", "secret_number", "first_name", "family_name", "date_of_b
            "exam_code", "exam_date", "exam_format"]
 _CENTRE = re.compile(r"^[A-Z0-9]{2,10}$")
 FORMATS = ("paper", "computer")
-
-
-def parse_date(value: str, field: str, problems: list[tuple[str, str]]) -> date | None:
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        problems.append((field, f"'{value[:20]}' is not a date YYYY-MM-DD"))
-        return None
 
 
 def check_name(value: str, field: str, problems: list[tuple[str, str]]) -> None:
