@@ -27,6 +27,7 @@ import random
 from typing import Any
 
 from .. import config, resources
+from ..observability import lambda_handler
 
 THROTTLE_CODES = ("Throttling", "ThrottlingException", "MaxSendingRateExceeded", "TooManyRequestsException")
 BACKOFF_BASE_S = 5
@@ -121,6 +122,7 @@ def run_job(job: dict, fx: dict[str, Any]) -> None:
                      "to": account.email, "first_name": account.first_name})
 
 
+@lambda_handler  # each log line carries the request id
 def handle(event: dict, context: Any) -> dict:
     from aws_lambda_powertools.utilities.batch import (
         BatchProcessor,
