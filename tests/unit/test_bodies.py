@@ -54,7 +54,8 @@ def test_every_problem_is_reported_at_once() -> None:
 def test_a_nested_bodys_problems_are_named_under_it() -> None:
     with pytest.raises(ValidationError) as err:
         parse_as(request({"email": "a@example.org", "count": 1, "inner": {"name": "toolong", "x": 1}}), Outer)
-    assert err.value.fields == {"inner.name": "must be at most 5 characters", "inner.x": "is not a known field"}
+    assert err.value.fields == {"inner.name": "must be at most 5 characters",
+                                "inner.x": "is not a known field"}
 
 
 def test_a_partial_body_requires_nothing_and_gives_only_what_was_sent() -> None:

@@ -28,7 +28,7 @@ class Context:
 @pytest.mark.parametrize("name", HANDLERS)
 def test_every_event_handler_injects_the_lambda_context(name: str) -> None:
     module = importlib.import_module(f"chalicelib.events.{name}")
-    assert getattr(module.handle, "__wrapped__", None) is not None, f"events/{name}.py: handle is not decorated"
+    assert getattr(module.handle, "__wrapped__", None) is not None, f"events/{name}.py: not decorated"
 
 
 def test_a_handlers_log_line_carries_the_request_id(monkeypatch) -> None:
