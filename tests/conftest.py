@@ -66,6 +66,7 @@ class _SessionMoto:
             aws_adapter.reset_clients()
             queue.queue_url.cache_clear()
             bootstrap()
+            self._clear()  # the s3:TestEvent that writing the bucket notification queued
 
     def pause(self) -> None:
         if self.active:
