@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, dataclass_transform
 
 from ..domain.errors import ValidationError
 from .http import Field, read_json, validate
@@ -38,15 +38,27 @@ def spec(field: Field | Callable[[], Field], *, schema: Schema | Callable[[], Sc
 
 
 
+@dataclass_transform()
 def body(cls: type[B] | None = None, *, partial: bool = False) -> Any:
-    """Make `cls` a (frozen) request body dataclass."""
+    """Mark `cls` a request body. It becomes a (frozen) dataclass on first use, not at import:
+    making a dataclass costs a few milliseconds, and a cold start loads every view module."""
 
-    def make(c: type[B]) -> type[B]:
-        out = dataclasses.dataclass(frozen=True)(c)
-        out.__body_partial__ = partial  # type: ignore[attr-defined]
-        return out
+    def mark(c: type[B]) -> type[B]:
+        c.__body_partial__ = partial  # type: ignore[attr-defined]
+        return c
 
-    return make(cls) if cls is not None else make
+    return mark(cls) if cls is not None else mark
+
+
+def _ready(cls: type) -> type:
+    """`cls` as a dataclass (its body bases first): `dataclasses.dataclass` changes the class
+    in place, so every reference to it sees the result."""
+    if "__dataclass_fields__" not in cls.__dict__:
+        for base in reversed(cls.__mro__[1:]):
+            if "__body_partial__" in base.__dict__:
+                _ready(base)
+        dataclasses.dataclass(frozen=True)(cls)
+    return cls
 
 
 def is_partial(cls: type) -> bool:
@@ -57,7 +69,7 @@ def field_specs(cls: type) -> dict[str, Field]:
     """The body's fields as the `{name: Field}` spec `validate` checks (built once per class)."""
     cached = cls.__dict__.get("__body_specs__")
     if cached is None:
-        cached = {f.name: _resolve(f.metadata[_SPEC][0]) for f in dataclasses.fields(cls)}
+        cached = {f.name: _resolve(f.metadata[_SPEC][0]) for f in dataclasses.fields(_ready(cls))}
         type.__setattr__(cls, "__body_specs__", cached)
     return dict(cached)
 
@@ -65,7 +77,7 @@ def field_specs(cls: type) -> dict[str, Field]:
 def schema_extras(cls: type) -> dict[str, Schema]:
     """Extra JSON Schema per field, for the OpenAPI document (nested bodies as objects)."""
     out: dict[str, Schema] = {}
-    for f in dataclasses.fields(cls):
+    for f in dataclasses.fields(_ready(cls)):
         _, extra, nested = f.metadata[_SPEC]
         if nested is not None:
             out[f.name] = {"nested": nested}

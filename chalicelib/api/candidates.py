@@ -240,6 +240,10 @@ def result_statement(result_id: str) -> Response:
     return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})
 
 
-# The bodies as {name: Field} specs (tests/api/test_openapi.py compares the document with them).
-REGISTER = field_specs(Register)
-PROFILE = field_specs(Profile)
+def __getattr__(name: str) -> dict[str, Field]:
+    """REGISTER / PROFILE: those bodies as {name: Field} specs, built on first use
+    (tests/api/test_openapi.py compares the document with them)."""
+    bodies: dict[str, type] = {"REGISTER": Register, "PROFILE": Profile}
+    if name in bodies:
+        return field_specs(bodies[name])
+    raise AttributeError(name)

@@ -101,3 +101,14 @@ def test_no_view_parses_a_body_into_a_dict_any_more() -> None:
     api = Path(__file__).resolve().parents[2] / "chalicelib" / "api"
     users = [p.name for p in api.glob("*.py") if "parse_body(" in p.read_text() and p.name != "http.py"]
     assert users == []
+
+
+def test_importing_the_app_makes_no_body_dataclass() -> None:
+    # Cold start: a body becomes a dataclass on first use (a few ms each), not at import
+    import subprocess
+    import sys
+
+    code = ("import app, dataclasses; from chalicelib.api import candidates as c, verifier_bodies as v; "
+            "print(any(dataclasses.is_dataclass(k) for k in (c.Register, v.Register)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
