@@ -1,10 +1,12 @@
 """The OpenAPI 3.1 document of every route, served at `GET /openapi.json`.
 
 Built on first use and cached (importing this module costs nothing but the standard library).
-Request bodies are generated from the views' own `Field` specs (the same dicts `parse_body`
-checks), so the document and the validation cannot drift apart; response schemas follow what
-the services return (API.md). tests/api/test_openapi.py keeps the set of documented operations
-equal to `app.routes`; tests/e2e/test_fuzz.py fuzzes the running stack from this document.
+Each route declares its operation beside it (`@operation`, api/docs.py: summary, responses,
+request body type); request bodies are generated from the body dataclasses' own `Field` specs
+(api/body.py, the same specs `parse_as` checks), so the document and the validation cannot
+drift apart; response schemas follow what the services return (API.md).
+tests/api/test_openapi.py keeps the set of documented operations equal to `app.routes`;
+tests/e2e/test_fuzz.py fuzzes the running stack from this document.
 """
 from __future__ import annotations
 
@@ -55,7 +57,7 @@ def field_schema(field: Field) -> Schema:
 
 def body_schema(spec: dict[str, Field], *, partial: bool = False,
                 overrides: dict[str, Schema] | None = None) -> Schema:
-    """A `parse_body` spec as a JSON object schema: unknown fields are refused, required fields
+    """A body's {name: Field} spec as a JSON object schema: unknown fields are refused, required fields
     listed (none when the view parses with partial=True)."""
     props = {name: field_schema(f) for name, f in spec.items()}
     for name, extra in (overrides or {}).items():
