@@ -1,4 +1,4 @@
-"""Logger and metrics singletons, built on first use (Powertools costs ~60 ms to import).
+"""The logger singleton, built on first use (Powertools costs ~60 ms to import).
 
 Log lines are JSON. Never log a password, secret number, token or email address: pass
 identifiers that are not secret (a batch id, a hashed subject) and counts. As a second line
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from typing import Any
 
 SERVICE = "exam-results"
@@ -48,8 +49,20 @@ def logger() -> Any:
     return log
 
 
-@lru_cache(maxsize=1)
-def metrics() -> Any:
-    from aws_lambda_powertools import Metrics
+def lambda_handler(handle: Callable[[dict, Any], Any]) -> Callable[[dict, Any], Any]:
+    """Decorate an event handler (chalicelib/events/*.py) with Powertools'
+    `inject_lambda_context`, so that every log line of the invocation carries the request id,
+    the function's name and the cold-start flag. Powertools is imported on the first call, not
+    when the handler module is imported. A call without a Lambda context (a test, a benchmark
+    calling the handler directly) runs the handler as it is."""
+    injected: list[Callable[[dict, Any], Any]] = []
 
-    return Metrics(service=SERVICE, namespace="ExamResults")
+    @wraps(handle)
+    def wrapper(event: dict, context: Any) -> Any:
+        if context is None:
+            return handle(event, context)
+        if not injected:
+            injected.append(logger().inject_lambda_context(handle))
+        return injected[0](event, context)
+
+    return wrapper

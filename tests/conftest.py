@@ -17,6 +17,8 @@ os.environ.pop("SECRET_PEPPER_NAME", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
 
+from typing import Any
+
 import pytest
 
 
@@ -29,24 +31,116 @@ def _clock():
     clock.reset()
 
 
+class _SessionMoto:
+    """One `moto.mock_aws` per test session (per xdist worker), bootstrapped once. Each test that
+    asks for `aws` gets the bootstrapped resources with no data in them: items, objects, messages
+    and sent mail are cleared in moto's backends (milliseconds), instead of starting moto and
+    creating every resource again (about a second). If the resources are not as bootstrapped
+    (a test ran its own `mock_aws`, which resets moto), they are bootstrapped again. Tests that
+    do not ask for `aws` run with the mock paused (data kept), so e.g. the e2e tests' boto3
+    clients reach their real moto server."""
+
+    def __init__(self) -> None:
+        self.mock: Any = None
+        self.active = False
+
+    def resume(self) -> None:
+        from chalicelib.adapters import aws as aws_adapter
+        from chalicelib.adapters import queue
+
+        if self.mock is None:
+            from moto import mock_aws
+
+            from devstack.moto_locks import install
+
+            install()  # conditional writes atomic under threads, as on DynamoDB
+            self.mock = mock_aws()
+        if not self.active:
+            self.mock.start(reset=False)
+            self.active = True
+            aws_adapter.reset_clients()
+            queue.queue_url.cache_clear()
+        if not self._clear():
+            from devstack.bootstrap import bootstrap
+
+            aws_adapter.reset_clients()
+            queue.queue_url.cache_clear()
+            bootstrap()
+            self._clear()  # the s3:TestEvent that writing the bucket notification queued
+
+    def pause(self) -> None:
+        if self.active:
+            self.mock.stop(remove_data=False)
+            self.active = False
+
+    def stop(self) -> None:
+        if self.mock is not None and self.active:
+            self.mock.stop()
+            self.active = False
+
+    @staticmethod
+    def _clear() -> bool:
+        """Empty every bootstrapped resource; False (and nothing cleared) when one is missing."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+        from moto.s3.models import s3_backends
+        from moto.ses.models import ses_backends
+        from moto.sqs.models import sqs_backends
+
+        from chalicelib import config, resources
+
+        region = config.settings().region
+        tables = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].tables
+        buckets = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets
+        queues = sqs_backends[DEFAULT_ACCOUNT_ID][region].queues
+        ses = ses_backends[DEFAULT_ACCOUNT_ID][region]
+        wanted_queues = [*resources.QUEUES, *map(resources.dlq_name, resources.QUEUES)]
+        if (any(str(t["TableName"]) not in tables for t in resources.TABLES)
+                or any(b not in buckets for b in resources.BUCKETS)
+                or any(q not in queues for q in wanted_queues)
+                or not ses.email_identities):
+            return False
+        for table in tables.values():
+            table.items.clear()
+        for name in resources.BUCKETS:
+            bucket = buckets[name]
+            for _name, versions in list(bucket.keys.lists()):
+                for key in versions:
+                    key.dispose()
+            bucket.keys.clear()
+            bucket.multiparts.clear()
+        for q in queues.values():
+            q._messages = []
+            q._pending_messages = set()
+            q.deleted_messages = set()
+            q.__dict__.pop("_devstack_counts", None)  # devstack.moto_speedups' cached counts
+        ses.sent_messages.clear()
+        ses.sent_message_count = 0
+        ses.rejected_messages_count = 0
+        return True
+
+
+_MOTO = _SessionMoto()
+
+
+@pytest.fixture(scope="session")
+def _moto_session():
+    yield _MOTO
+    _MOTO.stop()
+
+
+@pytest.fixture(autouse=True)
+def _moto_paused_unless_asked(request):
+    """A test that does not ask for `aws` runs without the session's mock (see _SessionMoto)."""
+    if "aws" not in request.fixturenames:
+        _MOTO.pause()
+
+
 @pytest.fixture
-def aws():
-    from moto import mock_aws
-
-    from chalicelib.adapters import aws as aws_adapter
-    from chalicelib.adapters import queue
-    from devstack.moto_locks import install
-
-    install()  # conditional writes atomic under threads, as on DynamoDB
-    with mock_aws():
-        aws_adapter.reset_clients()
-        queue.queue_url.cache_clear()
-        from devstack.bootstrap import bootstrap
-
-        bootstrap()
-        yield
-        aws_adapter.reset_clients()
-        queue.queue_url.cache_clear()
+def aws(_moto_session):
+    """AWS played by moto in-process: every resource of the bootstrap, empty."""
+    _moto_session.resume()
+    yield
 
 
 @pytest.fixture
@@ -60,6 +154,19 @@ def memory_store():
     use_table(t)
     yield t
     use_table(None)
+
+
+# The longest tests go first: under `pytest -n 2` (make test) xdist hands tests out in this
+# order, so these run beside the rest instead of starting last and setting the wall time.
+# The fault-injection test is marked slow; the fuzz (one test, minutes) is marked here.
+_LONG = ("tests/e2e/test_fuzz.py::",)
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    for item in items:
+        if item.nodeid.startswith(_LONG):
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 # tests/infra need aws-cdk-lib, which lives in infra/.venv (`make infra-test`), not in .venv.

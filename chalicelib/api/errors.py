@@ -70,14 +70,22 @@ def guarded(view: Any) -> Any:
 
 
 class Routes:
-    """`bp = Routes(__name__)`: a Chalice Blueprint whose views are `guarded`."""
+    """`bp = Routes(__name__)`: a Chalice Blueprint whose views are `guarded`, and whose
+    `@operation` (api/docs.py) is filed under the route's methods and path."""
 
     def __new__(cls, import_name: str) -> Any:
         from chalice import Blueprint
 
+        from . import docs
+
         class _Blueprint(Blueprint):
             def route(self, path: str, **kwargs: Any) -> Any:
                 register = super().route(path, **kwargs)
-                return lambda view: register(guarded(view))
+
+                def add(view: Any) -> Any:
+                    docs.register(view, path, kwargs.get("methods", ["GET"]))  # its OpenAPI operation
+                    return register(guarded(view))
+
+                return add
 
         return _Blueprint(import_name)

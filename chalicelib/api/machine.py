@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .docs import CURSOR, PAGE, obj, ok, operation, query, ref
 from .errors import Routes
 from .http import check_date, page_params
 
@@ -18,6 +19,12 @@ def _key() -> Any:
 
 
 @bp.route("/api/v1/shares", methods=["GET"])
+@operation("machine API", "Shares with full results, oldest first",
+           {"200": ok(obj({"shares": {"type": "array", "items": ref("ShareDetail")}, "next_cursor": CURSOR,
+                           "resume_cursor": {"type": ["string", "null"],
+                                             "description": "where the next poll goes on from"}}))},
+           api_key=True,
+           params=[*PAGE, query("since", "a date or an ISO 8601 timestamp", {"type": "string"})])
 def shares() -> dict:
     from ..services import api_keys
 
@@ -28,6 +35,9 @@ def shares() -> dict:
 
 
 @bp.route("/api/v1/results", methods=["GET"])
+@operation("machine API", "As POST /organisation/search", {"200": ok(ref("ShareDetail"))}, api_key=True,
+           params=[query("reference_number", "from the Statement of Results", required=True),
+                   query("date_of_birth", "YYYY-MM-DD", {"type": "string", "format": "date"}, True)])
 def results() -> dict:
     from ..domain.errors import ValidationError
     from ..services import api_keys

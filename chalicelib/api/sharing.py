@@ -5,12 +5,19 @@ from __future__ import annotations
 from chalice import Response
 
 from .auth import principal
+from .body import body, parse_as, spec
+from .docs import NO_CONTENT, PAGE, list_of, ok, operation, path_param, query, ref, reply
 from .errors import Routes
-from .http import Field, json_response, no_content, page_params, parse_body
+from .http import Field, json_response, no_content, page_params
 
 bp = Routes(__name__)
 
-SHARE = {"result_id": Field(str, max_len=64), "org_id": Field(str, max_len=64)}
+
+
+@body
+class Share:
+    result_id: str = spec(Field(str, max_len=64))
+    org_id: str = spec(Field(str, max_len=64))
 
 
 def _me() -> str:
@@ -18,6 +25,9 @@ def _me() -> str:
 
 
 @bp.route("/institutions", methods=["GET"])
+@operation("sharing", "Approved organisations whose name matches",
+           {"200": ok(list_of("institutions", ref("Institution")))},
+           params=[query("q", "at least 2 letters of the name; at most 8 words", {"type": "string"}, True)])
 def institutions() -> dict:
     from ..services import organisations
 
@@ -27,15 +37,20 @@ def institutions() -> dict:
 
 
 @bp.route("/candidates/me/shares", methods=["POST"])
+@operation("sharing", "Share a released result with an organisation",
+           {"201": reply(ref("CandidateShare"), "Shared (or the existing share of this result with it)")},
+           body=Share)
 def create_share() -> Response:
     from ..services import shares
 
     who = _me()
-    data = parse_body(bp.current_request, SHARE)
-    return json_response(shares.share(who, data["result_id"], data["org_id"]), 201)
+    data = parse_as(bp.current_request, Share)
+    return json_response(shares.share(who, data.result_id, data.org_id), 201)
 
 
 @bp.route("/candidates/me/shares", methods=["GET"])
+@operation("sharing", "The candidate's shares, newest first",
+           {"200": ok(list_of("shares", ref("CandidateShare"), paged=True))}, params=PAGE)
 def list_shares() -> dict:
     from ..services import shares
 
@@ -45,6 +60,7 @@ def list_shares() -> dict:
 
 
 @bp.route("/candidates/me/shares/{share_id}", methods=["DELETE"])
+@operation("sharing", "Revoke a share", NO_CONTENT, params=[path_param("share_id")])
 def revoke_share(share_id: str) -> Response:
     from ..services import shares
 

@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 from .auth import principal
+from .body import body, parse_as, spec
+from .docs import PAGE, list_of, ok, operation, path_param, query, ref
 from .errors import Routes
-from .http import Field, page_params, parse_body
+from .http import Field, page_params
 
 bp = Routes(__name__)
 STATUSES = ("pending", "approved", "rejected")
-REJECT = {"reason": Field(str, max_len=1000)}
+_ORG_ID = path_param("org_id")
+
+
+@body
+class Reject:
+    reason: str = spec(Field(str, max_len=1000))
 
 
 def _staff() -> None:
@@ -15,6 +22,9 @@ def _staff() -> None:
 
 
 @bp.route("/staff/organisations", methods=["GET"])
+@operation("staff", "Organisations by status",
+           {"200": ok(list_of("organisations", ref("StaffOrganisation"), paged=True))},
+           params=[*PAGE, query("status", "default pending", {"type": "string", "enum": list(STATUSES)})])
 def organisations() -> dict:
     from ..domain.errors import ValidationError
     from ..services import organisations as svc
@@ -28,6 +38,8 @@ def organisations() -> dict:
 
 
 @bp.route("/staff/organisations/{org_id}/approve", methods=["POST"])
+@operation("staff", "Approve; the Primary User is invited", {"200": ok(ref("StaffOrganisation"))},
+           params=[_ORG_ID])
 def approve(org_id: str) -> dict:
     from ..services import organisations as svc
 
@@ -36,9 +48,10 @@ def approve(org_id: str) -> dict:
 
 
 @bp.route("/staff/organisations/{org_id}/reject", methods=["POST"])
+@operation("staff", "Reject with a reason", {"200": ok(ref("StaffOrganisation"))}, params=[_ORG_ID],
+           body=Reject)
 def reject(org_id: str) -> dict:
     from ..services import organisations as svc
 
     _staff()
-    data = parse_body(bp.current_request, REJECT)
-    return svc.reject(org_id, data["reason"])
+    return svc.reject(org_id, parse_as(bp.current_request, Reject).reason)

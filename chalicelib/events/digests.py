@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..observability import lambda_handler
 
+
+@lambda_handler  # each log line carries the request id
 def handle(event: dict, context: Any) -> dict:
     from ..observability import logger
     from ..services import digests

@@ -4,7 +4,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..observability import lambda_handler
 
+
+@lambda_handler  # each log line carries the request id
 def handle(event: dict, context: Any) -> dict:
     from aws_lambda_powertools.utilities.batch import (
         BatchProcessor,

@@ -96,7 +96,26 @@ def drop(app_module):
 
 
 @pytest.fixture
-def entries(drop):
+def entries(aws):
+    """Store entries as an entries file would (the entries importer's checks and writes),
+    without the S3 -> SQS -> handler round trip: for tests where entries are a precondition.
+    The pipeline itself is the subject of `drop` (test_staff_batches, test_results)."""
+    from types import SimpleNamespace
+
+    from chalicelib.services.entries import EntriesImporter
+
+    def _load(*rows: dict, name: str = "entries.csv") -> None:
+        importer = EntriesImporter(SimpleNamespace(batch_id=f"fixture-{name}"))  # type: ignore[arg-type]
+        for n, row in enumerate(rows, start=2):  # row 1 is the header
+            problems = importer.row(n, {k: str(v) for k, v in row.items()})
+            assert not problems, f"entry row {n} would be refused: {problems}"
+        importer.flush()
+
+    return _load
+
+
+@pytest.fixture
+def entries_via_pipeline(drop):
     """Load entries through the real pipeline (S3 -> SQS -> handler)."""
 
     def _load(*rows: dict, name: str = "entries.csv") -> None:
