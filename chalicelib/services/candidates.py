@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..adapters import clock
 from ..db.store import store
@@ -45,11 +45,17 @@ def _entries(id_number: str) -> list[m.Entry]:
 def register(data: dict, language: str = "en") -> dict:
     """A candidate's account, from the ID and Secret number of their Confirmation of Entry.
     `language` ("en"/"es", the one in use: the web page's) is what the service writes to them in."""
-    id_number = normalise_id_number(data["id_number"])
-    secret = check_secret_number(data["secret_number"])
+    problems: dict[str, str] = {}
+    id_number = _checked(normalise_id_number, data["id_number"], problems)
+    secret = _checked(check_secret_number, data["secret_number"], problems)
     if data["accept_terms"] is not True:
-        raise ValidationError({"accept_terms": "must be true: accept the terms to register"})
-    _password_or_error(data["password"], id_number)
+        problems["accept_terms"] = "must be true: accept the terms to register"
+    password_problem = passwords.password_problem(data["password"], id_number=id_number)
+    if password_problem:
+        problems["password"] = password_problem
+    if problems:  # every invalid field at once, so a form takes one round, not four
+        raise ValidationError(problems)
+    assert id_number is not None and secret is not None
     # One path for an unknown ID and a wrong secret: same work, same reply. The guess is
     # counted before it is checked, so concurrent requests cannot check more than 5 (the one
     # lock-out of security.py, as for passwords).
@@ -72,6 +78,15 @@ def register(data: dict, language: str = "en") -> dict:
         raise Conflict("An account already exists for this ID number. Log in, or reset your password.")
     _send_verification(account)
     return {"id_number": id_number, "email": account.email, "email_verified": False}
+
+
+def _checked(check: Any, value: str, problems: dict[str, str]) -> str | None:
+    """`check(value)`, or None with its problem added to `problems`."""
+    try:
+        return str(check(value))
+    except ValidationError as err:
+        problems.update(err.fields or {})
+        return None
 
 
 def _send_verification(account: m.CandidateAccount) -> None:

@@ -268,3 +268,12 @@ def test_the_service_writes_in_the_language_the_candidate_registered_in(entry, o
     candidates.request_password_reset(ID, "zoe@example.org")
     candidates.send_password_reset(ID, queued[-1]["email_hash"])
     assert outbox[-1].subject == messages.password_reset("x@example.org", "Zoë", "t", language="en").subject
+
+
+def test_registration_reports_every_invalid_field_at_once(entry):
+    # When a form is sent with a bad ID, a bad secret, no terms and a common password
+    with pytest.raises(ValidationError) as err:
+        candidates.register(dict(REG, id_number="12", secret_number="12a", accept_terms=False,
+                                 password="password"))
+    # Then every one of them is reported in the one reply
+    assert set(err.value.fields) == {"id_number", "secret_number", "accept_terms", "password"}
