@@ -64,7 +64,7 @@ def test_results_file_to_email_results_and_statement(stack: Stack) -> None:
     mails = stack.emails_to("zoe.results@example.org", count=2, timeout=30)
     [released] = [mm for mm in mails if "released" in str(mm["Subject"]).lower()]
     body = released.get_body(preferencelist=("plain",)).get_content()
-    assert "/login" in body
+    assert "/sign-in" in body  # the sign-in page: emails link to pages (PAGES.md)
     assert not re.search(r"(?<![\d:])(176|175|170|168|180|185)(?!\d)", body), body  # no score
     assert "grade" not in body.lower()
     # And the progress counters add up

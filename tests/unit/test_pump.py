@@ -215,3 +215,24 @@ def test_bootstrap_is_idempotent() -> None:
         # moto enqueues one s3:TestEvent per configuration written: only one, not two
         got = sqs.receive_message(QueueUrl=uploads, MaxNumberOfMessages=10)
         assert [json.loads(m["Body"]).get("Event") for m in got.get("Messages", [])] == ["s3:TestEvent"]
+
+
+def test_a_failed_message_received_again_meanwhile_does_not_stop_the_drain():
+    """A round longer than the visibility timeout: the failed message was received again, so its
+    old receipt handle is invalid; making it visible is then moot, not an error."""
+    from types import SimpleNamespace
+
+    import pytest
+    from botocore.exceptions import ClientError
+
+    from devstack.pump import _make_visible
+
+    def failing(code):
+        def change_message_visibility(**_):
+            raise ClientError({"Error": {"Code": code, "Message": "x"}}, "ChangeMessageVisibility")
+        return SimpleNamespace(change_message_visibility=change_message_visibility)
+
+    q = SimpleNamespace(url="https://sqs/q")
+    _make_visible(failing("ReceiptHandleIsInvalid"), q, {"ReceiptHandle": "old"})
+    with pytest.raises(ClientError):
+        _make_visible(failing("AccessDenied"), q, {"ReceiptHandle": "old"})
