@@ -175,6 +175,18 @@ def start_stack(workdir: Path, **env_overrides: str) -> Stack:
     pytest.fail(f"the local stack did not answer /health within {START_TIMEOUT_S}s:\n{stack.output()}")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test against the stack shows the end of the stack's own log (its tracebacks),
+    which is otherwise lost with the temporary directory."""
+    outcome = yield
+    report = outcome.get_result()
+    running = getattr(item, "funcargs", {}).get("stack")
+    if report.failed and isinstance(running, Stack):
+        tail = "\n".join(running.output().splitlines()[-150:])
+        report.sections.append(("local stack log (last 150 lines)", tail))
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = start_stack(tmp_path_factory.mktemp("stack"))
