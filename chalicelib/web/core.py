@@ -66,7 +66,11 @@ def cookie(name: str, value: str, max_age: int | None = None) -> str:
 
 
 class SignInRequired(Exception):
-    pass
+    """The page needs a session of one of its kinds: the visitor goes to that area's sign-in."""
+
+    def __init__(self, sign_in: str = "/sign-in") -> None:
+        super().__init__(sign_in)
+        self.sign_in = sign_in
 
 
 class BadCsrf(Exception):
@@ -115,7 +119,9 @@ class Ctx:
     def require(self, *kinds: str) -> Any:
         who = self.principal(*kinds)
         if who is None:
-            raise SignInRequired()
+            from .nav import AREA_OF_KIND, area
+
+            raise SignInRequired(area(AREA_OF_KIND.get(kinds[0]) if kinds else None).sign_in)
         return who
 
     def start_session(self, session: dict, hours: int) -> None:
@@ -203,10 +209,10 @@ def page(view: Callable[..., Response]) -> Callable[..., Response]:
         ctx = Ctx(bp.current_request)
         try:
             return view(ctx, *args, **kwargs)
-        except SignInRequired:
+        except SignInRequired as needed:
             if ctx.session_token:
                 ctx.end_session()  # an expired or ended session: its cookie goes too
-            return ctx.redirect("/sign-in")
+            return ctx.redirect(needed.sign_in)
         except BadCsrf:
             return ctx.render("errors/csrf.html", status=400,
                               title=ctx.gettext("Sorry, we could not accept that form"))
