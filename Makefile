@@ -8,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean infra infra-test deploy assets translations-update chromium test-browser
+.PHONY: test-deep run test lint typecheck bench clean infra infra-test deploy assets translations-update chromium test-browser
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -29,6 +29,11 @@ typecheck: $(STAMP)
 test: $(STAMP) assets chromium lint typecheck infra-test
 	$(PY) -m pytest -n 2 -q tests
 
+# The long runs at full size (nightly, or before a release): the fault-injection release with
+# 2,000 candidates and the fuzz at 28/12/8 examples per operation (make test: 400, 10/5/3).
+test-deep: $(STAMP) assets
+	TEST_DEPTH=deep $(PY) -m pytest -n 2 -q -m slow tests
+
 bench: $(STAMP)
 	$(PY) -m bench
 
@@ -43,7 +48,9 @@ WEB_STATIC := chalicelib/web/static
 WEB_STAMP  := $(WEB_STATIC)/.built
 WEB_MO     := chalicelib/web/translations/es/LC_MESSAGES/messages.mo
 EMAILS_MO  := chalicelib/emails/translations/es/LC_MESSAGES/emails.mo
-WEB_INPUTS := web/package.json web/package-lock.json web/build.mjs web/favicon.svg $(wildcard web/scss/*.scss)
+WEB_INPUTS := web/package.json web/package-lock.json web/build.mjs web/favicon.svg web/api-docs.js $(wildcard web/scss/*.scss)
+GUIDES     := docs/integrating.md docs/webhooks.md
+WEB_GUIDES := $(WEB_STATIC)/guides/.built
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "need node and npm on PATH (the web assets are built with npm sass)"; exit 1; }
@@ -60,7 +67,12 @@ $(WEB_MO): chalicelib/web/translations/es/LC_MESSAGES/messages.po $(STAMP)
 $(EMAILS_MO): chalicelib/emails/translations/es/LC_MESSAGES/emails.po $(STAMP)
 	$(VENV)/bin/pybabel compile --statistics -D emails -d chalicelib/emails/translations
 
-assets: $(WEB_STAMP) $(WEB_MO) $(EMAILS_MO)
+# The integrators' guides (docs/*.md) as the pages /docs/integrating and /docs/webhooks show them
+$(WEB_GUIDES): $(GUIDES) devstack/guides.py $(WEB_STAMP) $(STAMP)
+	$(PY) -m devstack.guides $(WEB_STATIC)/guides $(GUIDES)
+	touch $@
+
+assets: $(WEB_STAMP) $(WEB_MO) $(EMAILS_MO) $(WEB_GUIDES)
 
 # After changing a page's words: extract them, merge into the .po, then translate what is new.
 translations-update: $(STAMP)

@@ -37,6 +37,12 @@ emit("main.css", css.css);
 // JavaScript only enhances (every page works without it): GOV.UK Frontend's ES module.
 emit("govuk-frontend.js", readFileSync(join(gf, "govuk-frontend.min.js"), "utf8").replace(/\n\/\/# sourceMappingURL=.*$/m, ""));
 emit("favicon.svg", readFileSync(join(here, "favicon.svg")));
+// /docs (the API reference): Swagger UI's bundle and stylesheet, and our few lines that start it.
+const swagger = join(here, "node_modules", "swagger-ui-dist");
+const noSourceMap = (text) => text.replace(/\n?\/[/*]# sourceMappingURL=.*$/m, "");
+emit("swagger-ui.js", noSourceMap(readFileSync(join(swagger, "swagger-ui-bundle.js"), "utf8")));
+emit("swagger-ui.css", noSourceMap(readFileSync(join(swagger, "swagger-ui.css"), "utf8")));
+emit("api-docs.js", readFileSync(join(here, "api-docs.js"), "utf8"));
 
 writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(`assets: ${readdirSync(out).length} files in ${out}`);
