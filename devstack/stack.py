@@ -58,7 +58,8 @@ def configure_environment(port: int, moto_port: int) -> None:
     for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
         env.pop(name, None)  # never a real account's credentials
     env.setdefault("AWS_DEFAULT_REGION", env.get("AWS_REGION") or "eu-west-1")
-    env["PUBLIC_BASE_URL"] = f"http://{HOST}:{port}"
+    # links in emails and on statements: this stack, unless it is reached at another address
+    env.setdefault("PUBLIC_BASE_URL", f"http://{HOST}:{port}")
     env["STAGE"] = "local"
     # chalicelib has no default pepper (on AWS it is a Secrets Manager secret): a local one.
     env.setdefault("SECRET_PEPPER", LOCAL_PEPPER)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,3 +96,14 @@ def no_axe_violations(page: Any) -> None:
     options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
     results = Axe().run(page, options=options)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshot_for_readme(page: Any, name: str) -> None:
+    """The README's pictures of the site (docs/screenshots/<name>.png), taken by the browser
+    tests on the way, so they show the pages as they are."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

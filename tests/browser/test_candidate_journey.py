@@ -10,7 +10,7 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import NEW_ID, NEW_SECRET, Site
+from .conftest import NEW_ID, NEW_SECRET, Site, screenshot_for_readme
 from .test_journey import _page, no_axe_violations_twin
 
 pytestmark = pytest.mark.browser
@@ -107,6 +107,7 @@ def test_the_whole_journey_in_english_with_javascript_off(browser: Browser, site
     label("Password").fill(NEW_PASSWORD)
     button("Sign in").click()
     expect(page).to_have_url(re.compile(r"/results$"))
+    screenshot_for_readme(page, "candidate-results")
     page.get_by_role("link", name=re.compile("^View details")).first.click()
     expect(page.get_by_role("heading", name="B2 First", level=1)).to_be_visible()
     expect(page.locator("main")).to_contain_text("SOR-WEB-000002")

@@ -144,6 +144,7 @@ def start_stack(workdir: Path, **env_overrides: str) -> Stack:
     env = {
         **os.environ,
         "PORT": str(port),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "MOTO_PORT": str(moto_port),
         "OUTBOX_DIR": str(outbox_dir),
         "STAFF_EMAIL": STAFF_EMAIL,
