@@ -23,3 +23,25 @@ def test_links_in_the_readme_and_docs_stay_inside_the_repository() -> None:
                 continue
             assert not target.startswith("../shared"), f"{doc.name} links outside the repository: {target}"
             assert (doc.parent / target).exists(), f"{doc.name}: {target} does not exist"
+
+
+def _readme_csv(header_start: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    blocks = re.findall(r"```csv\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    [block] = [b for b in blocks if b.startswith(header_start)]
+    return list(csv.DictReader(io.StringIO(block)))
+
+
+def test_the_readmes_example_batch_files_are_valid() -> None:
+    from chalicelib.domain.results_rows import validate_row
+    from chalicelib.services.entries import validate_entry
+
+    entries = _readme_csv("id_number,secret_number,")
+    results = _readme_csv("id_number,exam_code,")
+    assert entries and results
+    for row in entries:
+        assert validate_entry(row)[1] == [], row
+    for row in results:
+        assert validate_row(row)[1] == [], row
