@@ -19,6 +19,7 @@ specs, so the document and the validation cannot drift apart. Standard library o
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, dataclass_transform
 
@@ -50,14 +51,23 @@ def body(cls: type[B] | None = None, *, partial: bool = False) -> Any:
     return mark(cls) if cls is not None else mark
 
 
+# Making a class a dataclass is not atomic (its fields are set before its __init__, and a
+# second pass over a half-made class loses the fields' specs): requests served by threads may
+# be its first use together, so one thread makes it while the others wait.
+_MAKING = threading.RLock()
+
+
 def _ready(cls: type) -> type:
     """`cls` as a dataclass (its body bases first): `dataclasses.dataclass` changes the class
-    in place, so every reference to it sees the result."""
-    if "__dataclass_fields__" not in cls.__dict__:
-        for base in reversed(cls.__mro__[1:]):
-            if "__body_partial__" in base.__dict__:
-                _ready(base)
-        dataclasses.dataclass(frozen=True)(cls)
+    in place, so every reference to it sees the result. `__body_ready__` is set last."""
+    if "__body_ready__" not in cls.__dict__:
+        with _MAKING:
+            if "__body_ready__" not in cls.__dict__:
+                for base in reversed(cls.__mro__[1:]):
+                    if "__body_partial__" in base.__dict__:
+                        _ready(base)
+                dataclasses.dataclass(frozen=True)(cls)
+                type.__setattr__(cls, "__body_ready__", True)
     return cls
 
 
@@ -70,7 +80,7 @@ def field_specs(cls: type) -> dict[str, Field]:
     cached = cls.__dict__.get("__body_specs__")
     if cached is None:
         cached = {f.name: _resolve(f.metadata[_SPEC][0]) for f in dataclasses.fields(_ready(cls))}
-        type.__setattr__(cls, "__body_specs__", cached)
+        type.__setattr__(cls, "__body_specs__", cached)  # the same for every thread: any may win
     return dict(cached)
 
 
@@ -98,7 +108,7 @@ def parse_as(request: Any, cls: type[B]) -> B:
 
 def from_dict(data: dict, cls: type[B]) -> B:
     checked = validate(data, field_specs(cls), partial=is_partial(cls))
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(_ready(cls)):
         nested = f.metadata[_SPEC][2]
         if nested is not None and f.name in checked:
             try:

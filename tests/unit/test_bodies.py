@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
-from chalicelib.api.body import body, field_specs, given, parse_as, spec
+from chalicelib.api.body import body, field_specs, from_dict, given, parse_as, spec
 from chalicelib.api.http import Field, check_email
 from chalicelib.domain.errors import ValidationError
 
@@ -112,3 +113,38 @@ def test_importing_the_app_makes_no_body_dataclass() -> None:
             "print(any(dataclasses.is_dataclass(k) for k in (c.Register, v.Register)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_first_use_from_many_threads_at_once_builds_each_body_once() -> None:
+    """A body becomes a dataclass on first use; on the local stack (threads) and on a Lambda
+    with threads, 50 requests can be that first use together. Found by CI: one concurrent first
+    use left the class half made (no __init__ yet, then its field specs lost for good), and
+    every later request to the route was a 500."""
+    import sys
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns every few bytecodes: the race shows at once
+    try:
+        _many_first_uses(threading, ThreadPoolExecutor)
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def _many_first_uses(threading: Any, ThreadPoolExecutor: Any) -> None:
+    for _ in range(20):
+        @body
+        class Fresh:
+            email: str = spec(Field(str, max_len=200))
+            password: str = spec(Field(str, max_len=200))
+
+        barrier = threading.Barrier(16)
+
+        def use(_: int, cls: type = Fresh) -> str:
+            barrier.wait()
+            return from_dict({"email": "a@b.example", "password": "pw"}, cls).email
+
+        with ThreadPoolExecutor(16) as pool:
+            assert list(pool.map(use, range(16))) == ["a@b.example"] * 16
+        assert from_dict({"email": "c@d.example", "password": "pw"}, Fresh).email == "c@d.example"
