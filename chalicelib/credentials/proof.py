@@ -24,12 +24,13 @@ def _hash_data(unsecured: dict, options: dict) -> bytes:
 
 def add_proof(doc: dict, signer: Any, verification_method: str, created: str,
               purpose: str = "assertionMethod") -> dict:
-    """The document with its embedded proof (`created`: an XML Schema dateTime, UTC)."""
+    """The document with its embedded proof (a set of one) (`created`: an XML Schema dateTime, UTC)."""
     unsecured = {k: v for k, v in doc.items() if k != "proof"}
     options = {"type": PROOF_TYPE, "cryptosuite": CRYPTOSUITE, "created": created,
                "verificationMethod": verification_method, "proofPurpose": purpose}
     signature = signer.sign(_hash_data(unsecured, options))
-    return {**unsecured, "proof": {**options, "proofValue": z(signature)}}
+    # A one-proof set: the OB 3.0 JSON schema wants `proof` as an array (Data Integrity allows both).
+    return {**unsecured, "proof": [{**options, "proofValue": z(signature)}]}
 
 
 def verify(doc: dict, public_key: bytes) -> bool:
@@ -38,7 +39,8 @@ def verify(doc: dict, public_key: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    proof = doc.get("proof")
+    proofs = doc.get("proof")
+    proof = proofs[0] if isinstance(proofs, list) and len(proofs) == 1 else proofs
     if not isinstance(proof, dict) or proof.get("type") != PROOF_TYPE:
         return False
     if proof.get("cryptosuite") != CRYPTOSUITE:
