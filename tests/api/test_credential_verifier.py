@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_withdrawal import with_entry
+from .test_credentials import with_entry
 from .verifier_kit import candidate, candidate_login, make_candidate  # noqa: F401 - fixtures
 
 HERE = Path(__file__).resolve().parents[1] / "vc_verifier"

@@ -6,10 +6,21 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .test_withdrawal import with_entry
-from .verifier_kit import candidate, candidate_login, make_candidate  # noqa: F401 - fixtures
+from .verifier_kit import candidate, candidate_login, make_candidate, make_result  # noqa: F401 - fixtures
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+def with_entry(id_number: str = "SIR094701") -> str:
+    """A released result (B2 First, 2025-06-14) and the entry it belongs to."""
+    from chalicelib.adapters import clock
+    from chalicelib.db import models as m
+
+    m.Entry(*m.Entry.keys(id_number, "2025-06-14", "B2FIRST"), id_number=id_number, first_name="Zoë",
+            family_name="Łukasiewicz-Nguyễn", date_of_birth="2004-03-09", centre_number="GB123",
+            exam_code="B2FIRST", exam_date="2025-06-14", exam_format="paper", secret_hash="x",
+            batch_id="test", created_at=clock.iso()).save()
+    return make_result(id_number)
 
 
 def _credential(api, token: str, rid: str) -> dict:
