@@ -110,4 +110,5 @@ infra-test: $(INFRA_STAMP)
 deploy: $(INFRA_STAMP) assets
 	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE) --if-exists
 	cd infra && $(JSII_QUIET) npx --yes aws-cdk@2 deploy -c stage=$(STAGE) $(CDK_ARGS)
+	$(INFRA_PY) infra/register_signing_key.py exam-results-$(STAGE)
 	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE)
