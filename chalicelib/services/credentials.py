@@ -76,7 +76,8 @@ def did_document() -> dict:
 def status_list(number: str) -> dict:
     from ..credentials.status_list import status_list_credential
 
-    found = status_list_credential(int(number)) if number.isdigit() and len(number) <= 6 else None
+    plain = number.isascii() and number.isdigit() and len(number) <= 6  # not "²": isdigit, no int
+    found = status_list_credential(int(number)) if plain else None
     if found is None:
         raise NotFound("There is no such status list.")
     return found

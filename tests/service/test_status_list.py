@@ -71,3 +71,14 @@ def test_indexes_past_the_first_list_go_to_the_next_one(lists):
     assert entry["statusListCredential"].endswith("/credentials/status/1")
     assert entry["statusListIndex"] == "5" and entry["id"].endswith("/credentials/status/1#5")
     assert sl.status_list_credential(1) is None  # no credential points into it yet
+
+
+@pytest.mark.parametrize("name", ["²", "١", "x", "-1", "1234567", ""])
+def test_a_list_name_that_is_not_plain_digits_is_not_found(lists, name):
+    from chalicelib.domain.errors import NotFound
+    from chalicelib.services.credentials import status_list
+
+    lists.allocate_index()
+    with pytest.raises(NotFound):
+        status_list(name)
+    assert status_list("0")["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
