@@ -119,3 +119,17 @@ def test_did_json_lists_every_recorded_key_and_an_unrecorded_kms_key_signs_nothi
             issuing.sign(dict(DOC), "2026-01-01T00:00:00Z")
     finally:
         signer.signer.cache_clear()
+
+
+def test_canonicalisation_never_fetches_and_refuses_an_unknown_context(monkeypatch):
+    from pyld import jsonld as pyld_jsonld
+
+    from chalicelib.credentials import jsonld
+
+    def no_network(url, options=None):  # pyld's default loader would go to the network
+        raise AssertionError(f"fetched {url}")
+
+    monkeypatch.setattr(pyld_jsonld, "_default_document_loader", no_network, raising=False)
+    assert "<https://www.w3.org/2018/credentials#VerifiableCredential>" in jsonld.canonize(DOC)
+    with pytest.raises(pyld_jsonld.JsonLdError):
+        jsonld.canonize({**DOC, "@context": [*DOC["@context"], "https://example.org/other.jsonld"]})
