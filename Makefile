@@ -8,7 +8,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: docs test-deep run test lint typecheck bench clean infra infra-test deploy assets translations-update chromium test-browser
+.PHONY: docs test-deep run test lint typecheck bench clean infra infra-test deploy assets translations-update chromium test-browser vc-verifier
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
@@ -26,7 +26,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib devstack
 
-test: $(STAMP) assets chromium lint typecheck infra-test
+test: $(STAMP) assets chromium vc-verifier lint typecheck infra-test
 	$(PY) -m pytest -n 2 -q tests
 
 # The long runs at full size (nightly, or before a release): the fault-injection release with
@@ -93,6 +93,14 @@ chromium:
 test-browser: $(STAMP) assets chromium
 	$(PY) -m pytest -n 0 -q -m browser tests/browser
 
+# The independent verifier of signed credentials (tests/api/test_credential_verifier.py): Digital
+# Bazaar's libraries, pinned by tests/vc_verifier/package-lock.json.
+VC_VERIFIER := tests/vc_verifier/node_modules/.package-lock.json
+$(VC_VERIFIER): tests/vc_verifier/package.json tests/vc_verifier/package-lock.json
+	cd tests/vc_verifier && npm ci --no-audit --no-fund --loglevel=error
+
+vc-verifier: $(VC_VERIFIER)
+
 # ------------------------------------------------------------------ infra/ (its own venv: aws-cdk-lib is ~430 MB)
 INFRA_VENV  := infra/.venv
 INFRA_PY    := $(INFRA_VENV)/bin/python
@@ -118,4 +126,5 @@ infra-test: $(INFRA_STAMP)
 deploy: $(INFRA_STAMP) assets
 	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE) --if-exists
 	cd infra && $(JSII_QUIET) npx --yes aws-cdk@2 deploy -c stage=$(STAGE) $(CDK_ARGS)
+	$(INFRA_PY) infra/register_signing_key.py exam-results-$(STAGE)
 	$(INFRA_PY) infra/publish_assets.py exam-results-$(STAGE)

@@ -41,6 +41,9 @@ WEBHOOK_QUEUE = os.environ.get("WEBHOOK_QUEUE", f"exam-results-{STAGE}-webhooks"
 # concurrency, 2 to 1000): sized to the account's SES sending rate, so that a release cannot
 # outrun it, nor take the Lambda concurrency the API needs. A worker sends ~10 emails a second.
 WORK_MAX_CONCURRENCY = int(os.environ.get("WORK_MAX_CONCURRENCY", "5"))
+# The KMS key (Ed25519) that signs credentials (chalicelib/credentials/signer.py); unset, the
+# local stack and the tests sign with a key file under .local/ (stages "local" and "test" only).
+CREDENTIAL_KEY_ID = os.environ.get("CREDENTIAL_KEY_ID") or None
 
 
 @dataclass(frozen=True)

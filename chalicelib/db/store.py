@@ -22,6 +22,7 @@ from .repos.audit import Audit
 from .repos.auth import Sessions, Tokens
 from .repos.batches import Batches
 from .repos.candidates import Candidates
+from .repos.credentials import Credentials
 from .repos.downloads import Downloads
 from .repos.limits import Counters
 from .repos.mfa import Mfa
@@ -58,6 +59,10 @@ class Store:
     @cached_property
     def counters(self) -> Counters:
         return Counters(self.table)
+
+    @cached_property
+    def credentials(self) -> Credentials:
+        return Credentials(self.table)
 
     @cached_property
     def downloads(self) -> Downloads:

@@ -1,6 +1,7 @@
 """The candidates' result pages (PAGES.md "Candidates"): a result's details, its Statement of
-Results (a 303 to a short-lived link, as the JSON statement route does), sharing it with an
-organisation found by name, the shared results and `Stop sharing`."""
+Results (a 303 to a short-lived link, as the JSON statement route does), its signed digital
+credential (a file download), sharing it with an organisation found by name, the shared results
+and `Stop sharing`."""
 from __future__ import annotations
 
 from datetime import UTC
@@ -62,6 +63,26 @@ def statement(ctx: Ctx, result_id: str) -> Response:
     except NotFound:
         return not_found_page(ctx)
     return ctx.reply("", 303, {"Location": url})
+
+
+@bp.route("/results/{result_id}/credential", methods=["GET"])
+@page
+def credential(ctx: Ctx, result_id: str) -> Response:
+    """The signed Open Badges credential as a file to keep (services/credentials.py)."""
+    import json
+
+    from ..domain.errors import NotFound
+    from ..services import credentials
+
+    who = ctx.require(CANDIDATE)
+    try:
+        doc = credentials.credential(who.subject, result_id)
+    except NotFound:
+        return not_found_page(ctx)
+    return ctx.reply(json.dumps(doc, ensure_ascii=False, indent=2), 200, {
+        "Content-Type": f"{credentials.MEDIA_TYPE}; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="credential-{result_id}.json"',
+        "Cache-Control": "no-store"})
 
 
 # ---------------------------------------------------------------- share

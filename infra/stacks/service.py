@@ -22,6 +22,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
@@ -132,6 +133,14 @@ class ExamResultsStack(cdk.Stack):
         )
         self.pepper.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
 
+        # Signs credentials (chalicelib/credentials/signer.py): Ed25519, never leaves KMS; the
+        # functions may only Sign with it. Kept on stack deletion: did.json lists every key
+        # ever used, and old credentials verify only while their key's record stays.
+        self.signing_key = kms.Key(
+            self, "CredentialSigningKey", key_spec=kms.KeySpec.ECC_NIST_EDWARDS25519,
+            key_usage=kms.KeyUsage.SIGN_VERIFY, removal_policy=cdk.RemovalPolicy.RETAIN,
+            description="Signs the service's verifiable credentials (Ed25519, eddsa-rdfc-2022)",
+        )
         self.chalice = self._chalice_app(settings, names)
         self.functions = self._sam_resources("AWS::Serverless::Function")
         self._function_settings()
@@ -143,6 +152,7 @@ class ExamResultsStack(cdk.Stack):
 
         cdk.CfnOutput(self, "ApiUrl", value=self.chalice.sam_template.get_output("EndpointURL").value)
         cdk.CfnOutput(self, "AssetsBucketName", value=self.assets_bucket.bucket_name)
+        cdk.CfnOutput(self, "CredentialKeyId", value=self.signing_key.key_id)
         cdk.CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         for var, name in names.items():
             cdk.CfnOutput(self, "Name" + var.title().replace("_", ""), value=name)
@@ -324,6 +334,9 @@ class ExamResultsStack(cdk.Stack):
             "ASSETS_BASE_URL": f"/{ASSETS_PREFIX}",
             # The secret's name, not its value: read at run time (GetSecretValue, granted below).
             "SECRET_PEPPER_NAME": self.pepper_name,
+            # The credential signing key (Sign only, granted below); its public key is recorded
+            # in the table after deploy by infra/register_signing_key.py.
+            "CREDENTIAL_KEY_ID": self.signing_key.key_id,
             "POWERTOOLS_SERVICE_NAME": naming.APP_NAME,
             "POWERTOOLS_METRICS_NAMESPACE": "ExamResults",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -423,6 +436,11 @@ class ExamResultsStack(cdk.Stack):
             ))
         statements.append(iam.PolicyStatement(
             sid="PepperRead", actions=["secretsmanager:GetSecretValue"], resources=[self.pepper.secret_arn],
+        ))
+        statements.append(iam.PolicyStatement(
+            sid="CredentialSign", actions=["kms:Sign"], resources=[self.signing_key.key_arn],
+            conditions={"StringEquals": {"kms:SigningAlgorithm": "ED25519_SHA_512",
+                                         "kms:MessageType": "RAW"}},
         ))
         statements.append(iam.PolicyStatement(
             sid="SendAsSender",
