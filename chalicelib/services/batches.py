@@ -205,10 +205,13 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
         reported.update(now)
         batches.set_state(batch.batch_id, status, errors=shown)
 
+    # A chunk's problems are held until its rows are flushed (a row may fail only then, when
+    # checked against the table) and written in row order: the report and the record list bad
+    # rows by row number, whichever check found them. Chunks come in row order.
+    chunk_notes: list[tuple[int, str, str]] = []
+
     def note(n: int, field: str, message: str) -> None:
-        report_csv.writerow([n, field, message])
-        if len(shown) < ERRORS_IN_RECORD:
-            shown.append((n, field, message))
+        chunk_notes.append((n, field, message))
 
     def settle(late: list[tuple[int, str, str]] | None) -> None:
         nonlocal ok, failed
@@ -218,6 +221,12 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
             note(n, field, message)
         ok -= len(bad_rows)
         failed += len(bad_rows)
+        chunk_notes.sort(key=lambda problem: problem[0])  # stable: a row's own problems keep their order
+        for n, field, message in chunk_notes:
+            report_csv.writerow([n, field, message])
+            if len(shown) < ERRORS_IN_RECORD:
+                shown.append((n, field, message))
+        chunk_notes.clear()
 
     for n, row in stream:
         total += 1
