@@ -186,10 +186,12 @@ def test_after_the_upload_s3_sends_the_browser_to_the_batch_page(board, app_modu
     r = board.get("/board/batches/uploaded?" + urlencode({"bucket": config.BATCH_BUCKET, "key": key}))
     assert r.status == 303 and r.headers["location"].startswith("/board/batches/s3-")
     waiting = board.get(r.headers["location"])
-    assert waiting.has("Waiting for the file") and '<meta http-equiv="refresh"' in waiting.text
+    assert waiting.has("Waiting for the file") and waiting.headers["refresh"] == "3"
+    stopped = board.get(r.headers["location"] + "?refresh=off")
+    assert "refresh" not in stopped.headers and stopped.has("Refresh this page")
     drain(app_module)
     done = board.get(r.headers["location"])
-    assert done.has("Completed with errors") and '<meta http-equiv="refresh"' not in done.text
+    assert done.has("Completed with errors") and "refresh" not in done.headers
     cell = r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>'
     rows = [int(n) for n in re.findall(cell, done.text)]
     assert rows == sorted(rows) and set(rows) == {2, 3, 4}
