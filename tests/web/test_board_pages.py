@@ -101,6 +101,7 @@ def test_sign_in_and_out(board):
     home = board.get("/board")
     assert home.status == 200 and 'href="/board/batches"' in home.text
     assert 'href="/board/organisations"' in home.text and 'action="/board/sign-out"' in home.text
+    assert "/language/" not in home.text and 'lang="en"' in home.text  # English only
     out = board.submit("/board", "/board/sign-out", {})
     assert out.status == 303 and out.headers["location"] == "/board/signed-out"
     assert board.get("/board/batches").status == 303  # the session ended
