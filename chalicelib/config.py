@@ -97,6 +97,13 @@ def settings() -> Settings:
     )
 
 
+def staff_alert_emails() -> list[str]:
+    """STAFF_ALERT_EMAIL: the address(es), comma-separated, that are told when an organisation
+    registers and waits for approval (a team mailbox); none when unset."""
+    raw = os.environ.get("STAFF_ALERT_EMAIL", "")
+    return [a.strip() for a in raw.split(",") if a.strip()]
+
+
 class ConfigurationError(RuntimeError):
     """A setting the service cannot run without is missing or not allowed in this stage."""
 

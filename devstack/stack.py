@@ -227,6 +227,7 @@ def main() -> int:
         warnings: list[str] = []
         staff_email = os.environ.get("STAFF_EMAIL") or DEFAULT_STAFF_EMAIL
         staff_password = os.environ.get("STAFF_PASSWORD") or DEFAULT_STAFF_PASSWORD
+        os.environ.setdefault("STAFF_ALERT_EMAIL", staff_email)  # told of organisations to approve
         from chalicelib.services.mfa import new_secret
 
         staff_totp = os.environ.get("STAFF_TOTP_SECRET") or new_secret()

@@ -6,7 +6,8 @@
 
 Context (-c key=value, or the environment variable in brackets):
   stage (CDK_STAGE, default "prod"), sender_email (SENDER_EMAIL), public_base_url
-  (PUBLIC_BASE_URL), alarm_email (ALARM_EMAIL, optional). Account and region come from
+  (PUBLIC_BASE_URL), alarm_email (ALARM_EMAIL, optional), staff_alert_email (STAFF_ALERT_EMAIL,
+  optional: the staff mailbox told of organisations waiting for approval). Account and region come from
   the deploying credentials (CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION), eu-west-1 by default.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ def settings_from(app: cdk.App) -> StageSettings:
         public_base_url=(setting("public_base_url", "PUBLIC_BASE_URL", "https://results.exam-board.example")
                          or "").rstrip("/"),
         alarm_email=setting("alarm_email", "ALARM_EMAIL"),
+        staff_alert_email=setting("staff_alert_email", "STAFF_ALERT_EMAIL"),
     )
 
 

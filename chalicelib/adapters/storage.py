@@ -52,3 +52,16 @@ def download_url(bucket: str, key: str, filename: str | None = None, seconds: in
 def upload_url(bucket: str, key: str, content_type: str = "text/csv", seconds: int = 3600) -> str:
     return str(client("s3").generate_presigned_url(
         "put_object", Params={"Bucket": bucket, "Key": key, "ContentType": content_type}, ExpiresIn=seconds))
+
+
+def upload_form(bucket: str, key_prefix: str, fields: dict[str, str], max_bytes: int,
+                seconds: int = 3600) -> dict[str, Any]:
+    """A presigned POST (an HTML form straight to S3): {"url", "fields"}. The form names its own
+    `key` under `key_prefix` (`${filename}` is the chosen file's name); each of `fields` must be
+    sent as given; the file is 1 byte to `max_bytes`."""
+    conditions: list[Any] = [{name: value} for name, value in fields.items()]
+    conditions.append(["content-length-range", 1, max_bytes])
+    post = client("s3").generate_presigned_post(bucket, key_prefix + "${filename}", Fields=dict(fields),
+                                                Conditions=conditions, ExpiresIn=seconds)
+    post["fields"].pop("key", None)  # the form's own field (starts-with key_prefix)
+    return dict(post)

@@ -126,7 +126,15 @@ def _schemas() -> dict[str, Schema]:
         "Accepted": _obj({"status": _S, "message": _S}, required=["status"]),
         "Exam": _obj({"code": _S, "name": _S, "previous_name": _S_NULL, "verifiable": _BOOL,
                       "test_day_photo": _BOOL,
-                      "release_after": _obj({"paper": _S_NULL, "computer": _S_NULL})},
+                      "release_after": _obj({"paper": _S_NULL, "computer": _S_NULL}),
+                      "display_name": _S,
+                      "score_range": {"oneOf": [_obj({"min": _INT, "max": _INT}), {"type": "null"}],
+                                      "description": "the overall score's range (Cambridge English "
+                                                     "Scale); null: the exam reports no overall score"},
+                      "component_names": {"type": ["array", "null"], "items": _S, "description": (
+                          "the component columns of a results file (component:<name>); null: not checked")},
+                      "component_range": {"oneOf": [_obj({"min": _INT, "max": _INT}), {"type": "null"}],
+                                          "description": "each component score's range"}},
                      required=["code", "name", "previous_name", "verifiable", "test_day_photo",
                                "release_after"]),
         "CandidateProfile": _obj({"id_number": _S, "first_name": _S, "family_name": _S, "email": _S,
@@ -145,7 +153,12 @@ def _schemas() -> dict[str, Schema]:
             "the Primary User requires two-factor sign-in of every user (in GET /verifiers/me)")}},
             required=list(org_public)),
         "StaffOrganisation": _obj({**org_public, "domain": _S, "reason": _S_NULL, "created_at": _TS,
-                                   "decided_at": _TS_NULL}),
+                                   "decided_at": _TS_NULL,
+                                   "applicant": {"oneOf": [_obj({"first_name": _S, "family_name": _S,
+                                                                 "job_title": _S, "email": _S}),
+                                                           {"type": "null"}],
+                                                 "description": "who registered the organisation "
+                                                                "(its Primary User)"}}),
         "VerifierUser": user,
         "VerifierMe": {"allOf": [_ref("VerifierUser"), _obj({
             "organisation": _ref("Organisation"),

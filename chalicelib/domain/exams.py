@@ -85,6 +85,11 @@ class Exam:
             "test_day_photo": self.test_day_photo,
             "release_after": self.release_after,
             "display_name": self.display_name,
+            # what a results row must hold, so that staff can prepare a file without learning
+            # the rules from rejections
+            "score_range": _range(self.scale),
+            "component_names": list(self.components) if self.components is not None else None,
+            "component_range": _range(self.component_range),
         }
 
     def grade_for(self, score: int) -> str | None:
@@ -99,6 +104,10 @@ class Exam:
         if self.scale is None or not self.scale[0] <= score <= self.scale[1]:
             return None
         return cefr_for_score(score)
+
+
+def _range(pair: tuple[int, int] | None) -> dict[str, int] | None:
+    return {"min": pair[0], "max": pair[1]} if pair is not None else None
 
 
 def _ces_exam(code: str, name: str, previous: str, scale: tuple[int, int], bands: tuple[Band, ...],

@@ -85,6 +85,49 @@ def create(kind: str, filename: str, created_by: str) -> dict:
     return {"batch_id": batch_id, "upload_url": url, "method": "PUT", "headers": {"Content-Type": "text/csv"}}
 
 
+UPLOAD_FORM_SECONDS = 3600
+
+
+def upload_form(redirect_url: str) -> dict:
+    """The board's upload page: a presigned POST straight to the batch bucket (no file through
+    Lambda). One form for both kinds: each kind is a key of its own, under a fresh folder,
+    `${filename}` being the chosen file's name; S3 then sends the browser to `redirect_url` with
+    `bucket` and `key` (see `uploaded`). The file then takes the same path as any file dropped
+    into `incoming/` (S3 -> SQS -> on_upload)."""
+    folder = secrets.token_hex(8)
+    post = storage.upload_form(config.settings().batch_bucket, resources.INCOMING_PREFIX,
+                               {"success_action_redirect": redirect_url}, MAX_FILE_BYTES,
+                               UPLOAD_FORM_SECONDS)
+    keys = {kind: f"{resources.INCOMING_PREFIX}{kind}/{folder}/${{filename}}" for kind in KINDS}
+    return {"url": post["url"], "fields": post["fields"], "keys": keys}
+
+
+def dropped_batch_id(key: str, etag: str) -> str:
+    """The batch of a file that came into `incoming/` without POST /staff/batches: one per
+    object version."""
+    from .security import sha256
+
+    return "s3-" + sha256(f"{key}\x1f{etag}")[:24]
+
+
+def uploaded(bucket: str, key: str, created_by: str) -> str:
+    """After the upload form's POST (S3's redirect names the bucket and key): the batch of that
+    object, recorded now with who uploaded it unless its processing recorded it already.
+    Returns its id."""
+    kind = _kind_of(key)
+    if (bucket != config.settings().batch_bucket or kind is None or key.endswith("/") or ".." in key
+            or len(key) > 1024):
+        raise NotFound("There is no such upload.")
+    try:
+        head = storage.head(bucket, key)
+    except Exception:  # noqa: BLE001 - missing or unreadable: not an upload of ours
+        raise NotFound("There is no such upload.") from None
+    batch_id = dropped_batch_id(key, str(head.get("ETag", "")).strip('"'))
+    store().batches.create(batch_id, kind, key.rsplit("/", 1)[-1], key, clock.iso(), created_by,
+                           only_new=True)
+    return batch_id
+
+
 def view(batch: m.Batch) -> dict:
     report = None
     if batch.error_report_key:
@@ -150,9 +193,7 @@ def claim(bucket: str, key: str, etag: str, remaining_ms: int) -> m.Batch | None
         if batch is not None and batch.s3_key != key:
             batch = None
     if batch is None:  # dropped straight into the bucket: one batch per object version
-        from .security import sha256
-
-        batch_id = "s3-" + sha256(f"{key}\x1f{etag}")[:24]
+        batch_id = dropped_batch_id(key, etag)
         batches.create(batch_id, kind, parts[-1], key, clock.iso(now), "s3", only_new=True)
         batch = batches.get(batch_id, consistent=True)
         assert batch is not None
@@ -205,10 +246,13 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
         reported.update(now)
         batches.set_state(batch.batch_id, status, errors=shown)
 
+    # A chunk's problems are held until its rows are flushed (a row may fail only then, when
+    # checked against the table) and written in row order: the report and the record list bad
+    # rows by row number, whichever check found them. Chunks come in row order.
+    chunk_notes: list[tuple[int, str, str]] = []
+
     def note(n: int, field: str, message: str) -> None:
-        report_csv.writerow([n, field, message])
-        if len(shown) < ERRORS_IN_RECORD:
-            shown.append((n, field, message))
+        chunk_notes.append((n, field, message))
 
     def settle(late: list[tuple[int, str, str]] | None) -> None:
         nonlocal ok, failed
@@ -218,6 +262,12 @@ def _ingest(batch: m.Batch, bucket: str, key: str) -> None:
             note(n, field, message)
         ok -= len(bad_rows)
         failed += len(bad_rows)
+        chunk_notes.sort(key=lambda problem: problem[0])  # stable: a row's own problems keep their order
+        for n, field, message in chunk_notes:
+            report_csv.writerow([n, field, message])
+            if len(shown) < ERRORS_IN_RECORD:
+                shown.append((n, field, message))
+        chunk_notes.clear()
 
     for n, row in stream:
         total += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterable, Iterator
 
 
@@ -25,9 +26,26 @@ def decoded(lines: Iterable[bytes]) -> Iterator[str]:
 Rows = Iterator[tuple[int, dict[str, str]]]
 
 
+def delimiter(first_line: str) -> str:
+    """`,`, or `;` for a file whose header is separated by semicolons (what Excel saves as
+    "CSV" where the decimal separator is a comma: much of Europe and Latin America)."""
+    def width(sep: str) -> int:
+        try:
+            return len(next(csv.reader([first_line], delimiter=sep)))
+        except (csv.Error, StopIteration):
+            return 0
+
+    return ";" if width(",") < 2 and width(";") >= 2 else ","
+
+
 def rows(lines: Iterable[bytes], required: list[str]) -> tuple[list[str], Rows]:
-    """The header and an iterator of (row number, {column: value}); row 1 is the header."""
-    reader = csv.reader(decoded(lines), strict=True)
+    """The header and an iterator of (row number, {column: value}); row 1 is the header. The
+    separator is a comma, or a semicolon when the header row is separated by semicolons."""
+    text = decoded(lines)
+    first = next(text, None)
+    sep = delimiter(first) if first is not None else ","
+    reader = csv.reader(itertools.chain([first] if first is not None else [], text), delimiter=sep,
+                        strict=True)
     try:
         header = next(reader)
     except StopIteration:

@@ -69,6 +69,7 @@ class EntriesImporter:
         self.buffer: list[m.Entry] = []
         self.seen: dict[tuple[str, str, str], int] = {}
         self.now = clock.iso()
+        self.unchanged = 0
 
     def row(self, n: int, row: dict[str, str]) -> list[tuple[str, str]]:
         clean, problems = validate_entry(row)
@@ -88,11 +89,15 @@ class EntriesImporter:
 
     def flush(self) -> None:
         if self.buffer:
-            store().candidates.save_entries(self.buffer)
+            candidates = store().candidates
+            same = candidates.unchanged_entries(self.buffer, self.batch.batch_id)
+            # a file uploaded twice: its rows are reported unchanged, and nothing is written
+            self.unchanged += len(same)
+            candidates.save_entries([e for e in self.buffer if (e.pk, e.sk) not in same])
             self.buffer.clear()
 
     def finish(self, batch: m.Batch) -> None:
         return None
 
     def counts(self) -> dict[str, int]:
-        return {}
+        return {"rows_unchanged": self.unchanged}

@@ -20,6 +20,7 @@ RESET_PASSWORD_PAGE = "/reset-password"
 SET_PASSWORD_PAGE = "/organisations/set-password"
 CANDIDATE_SIGN_IN_PAGE = "/sign-in"
 ORGANISATIONS_PAGE = "/organisations"
+BOARD_ORGANISATIONS_PAGE = "/board/organisations"
 # Older callers name the JSON endpoint a token is posted to; the email opens its page instead.
 _PAGE_OF = {"/verifiers/set-password": SET_PASSWORD_PAGE, "/candidates/password-reset": RESET_PASSWORD_PAGE}
 
@@ -67,6 +68,13 @@ def password_changed(to: str, name: str | None, language: str | None = None) -> 
 # ---------------------------------------------------------------- verifiers (organisations)
 def org_registered(to: str, name: str, org_name: str, language: str | None = None) -> Email:
     return _compose(to, "org_registered", language, name=name, org_name=org_name)
+
+
+def org_pending_staff(to: str, org: dict, applicant: dict) -> Email:
+    """To the exam board's staff (STAFF_ALERT_EMAIL), in English: an organisation waits for
+    approval, with who applied; the link opens the board's organisations page."""
+    return _compose(to, "org_pending_staff", "en", name="results team", org=org, applicant=applicant,
+                    url=link(BOARD_ORGANISATIONS_PAGE))
 
 
 def org_approved(to: str, name: str, org_name: str, token: str, language: str | None = None) -> Email:

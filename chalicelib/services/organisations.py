@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+from .. import config
 from ..adapters import clock
 from ..adapters.ids import random_id
 from ..db import models as m
@@ -36,9 +37,19 @@ def public(org: m.Organisation) -> dict:
             "country": org.country, "status": org.status}
 
 
-def staff_view(org: m.Organisation) -> dict:
+def applicant_view(user: m.VerifierUser | None) -> dict | None:
+    """Who registered the organisation (its Primary User)."""
+    if user is None:
+        return None
+    return {"first_name": user.first_name, "family_name": user.family_name, "job_title": user.job_title,
+            "email": user.email}
+
+
+def staff_view(org: m.Organisation, applicant: m.VerifierUser | None = None) -> dict:
+    if applicant is None:
+        applicant = store().verifier_users.get(org.primary_user_id)
     return {**public(org), "domain": org.domain, "reason": org.reason, "created_at": org.created_at,
-            "decided_at": org.decided_at}
+            "decided_at": org.decided_at, "applicant": applicant_view(applicant)}
 
 
 # ---------------------------------------------------------------- registration
@@ -73,6 +84,9 @@ def register(data: dict) -> dict:
     if outcome is Registered.EMAIL_TAKEN:
         raise Conflict(EMAIL_HAS_ACCOUNT)
     send_quietly(messages.org_registered(email, user.first_name, org.name), "org_registered")
+    for staff_address in config.staff_alert_emails():  # the board's staff: one to approve
+        send_quietly(messages.org_pending_staff(staff_address, public(org), applicant_view(user) or {}),
+                     "org_pending_staff")
     return {"org_id": org_id, "status": "pending"}
 
 
@@ -90,7 +104,9 @@ def approved_org_for_email(email: str) -> m.Organisation | None:
 # ---------------------------------------------------------------- staff
 def list_page(status: str, limit: int, cursor: str | None) -> dict:
     page = store().organisations.page_by_status(status, limit, cursor)
-    return {"organisations": [staff_view(o) for o in page.items], "next_cursor": page.next_cursor}
+    users = store().verifier_users.many([o.primary_user_id for o in page.items])  # one batch read
+    return {"organisations": [staff_view(o, users.get(o.primary_user_id)) for o in page.items],
+            "next_cursor": page.next_cursor}
 
 
 def _pending(org_id: str) -> m.Organisation:
@@ -123,7 +139,7 @@ def approve(org_id: str) -> dict:
     index_institution(org)
     token = sec.issue_token("verifier_password", "verifier", user.user_id, SET_PASSWORD_SECONDS)
     send_quietly(messages.org_approved(user.email, user.first_name, org.name, token), "org_approved")
-    return staff_view(org)
+    return staff_view(org, user)
 
 
 def reject(org_id: str, reason: str) -> dict:
@@ -133,7 +149,7 @@ def reject(org_id: str, reason: str) -> dict:
     # The domain and the email may be registered again (with better details).
     store().organisations.release(org, user)
     send_quietly(messages.org_rejected(user.email, user.first_name, org.name, reason.strip()), "org_rejected")
-    return staff_view(org)
+    return staff_view(org, user)
 
 
 # ---------------------------------------------------------------- institutions search

@@ -35,16 +35,19 @@ def assets_base_url() -> str:
     return os.environ.get("ASSETS_BASE_URL", "/assets").rstrip("/")
 
 
-def csp(nonce: str) -> str:
+def csp(nonce: str, form_action: tuple[str, ...] = ()) -> str:
+    """`form_action`: origins a page's forms may post to besides 'self' (the board's upload form
+    posts to the batch bucket): set per page with `ctx.allow_form_action`."""
+    targets = " ".join(("'self'", *form_action))
     return ("default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
-            "style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+            f"style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action {targets}; "
             "base-uri 'none'")
 
 
-def security_headers(nonce: str) -> dict[str, str]:
+def security_headers(nonce: str, form_action: tuple[str, ...] = ()) -> dict[str, str]:
     return {
-        "Content-Security-Policy": csp(nonce),
+        "Content-Security-Policy": csp(nonce, form_action),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "Cache-Control": "no-store",
@@ -88,6 +91,11 @@ class Ctx:
         self.nonce = secrets.token_urlsafe(16)
         self.set_cookies: list[str] = []
         self._principal: Any = None
+        self.form_action: tuple[str, ...] = ()
+
+    def allow_form_action(self, origin: str) -> None:
+        """This page's forms may also post to `origin` (scheme://host[:port], no path)."""
+        self.form_action = (*self.form_action, origin)
 
     # ------------------------------------------------------------ words
     def gettext(self, message: str, **values: Any) -> str:
@@ -179,7 +187,8 @@ class Ctx:
         return self.reply(body, status)
 
     def reply(self, body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        out: dict[str, Any] = {"Content-Type": "text/html; charset=utf-8", **security_headers(self.nonce),
+        out: dict[str, Any] = {"Content-Type": "text/html; charset=utf-8",
+                               **security_headers(self.nonce, self.form_action),
                                **(headers or {})}
         if self.set_cookies:
             # Several Set-Cookie: Chalice sends a list as multiValueHeaders.

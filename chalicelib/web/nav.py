@@ -39,8 +39,8 @@ AREAS = {
     )),
     # staff pages are English only (PAGES.md): their words are not marked for translation
     "staff": Area("staff", "Exam board console", "/board", "/board/sign-in", "/board/sign-out", (
-        ("/board/batches", "Batches", False),
-        ("/board/organisations", "Organisations", False),
+        ("/board/batches", "Batches", True),
+        ("/board/organisations", "Organisations", True),
         ("/board/results", "Results", False),
         ("/board/centres", "Exam centres", False),
     )),

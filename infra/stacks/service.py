@@ -85,6 +85,8 @@ class StageSettings:
     # them the distribution answers on its *.cloudfront.net name only.
     domain_name: str | None = None
     certificate_arn: str | None = None
+    # STAFF_ALERT_EMAIL: the board's staff mailbox, told when an organisation waits for approval
+    staff_alert_email: str | None = None
 
 
 def _config() -> Any:
@@ -326,6 +328,7 @@ class ExamResultsStack(cdk.Stack):
             "STAGE": settings.stage,
             **names,
             "SENDER_EMAIL": settings.sender_email,
+            **({"STAFF_ALERT_EMAIL": settings.staff_alert_email} if settings.staff_alert_email else {}),
             # The distribution's address: its alias (settings.domain_name) when one is given,
             # else the configured public_base_url. Not the generated *.cloudfront.net name: the
             # distribution's origin is this API, so the functions cannot reference it (a cycle).

@@ -24,6 +24,7 @@ API_CODES = ["A2KEY", "A2KEYS", "B1PRE", "B1PRES", "B2FIRST", "B2FIRSTS", "C1ADV
              "C1BUS", "DELTA1", "DELTA2", "DELTA3", "PREA1", "A1MOV", "A2FLY"]
 PUBLIC_FIELDS = {
     "code", "name", "previous_name", "verifiable", "test_day_photo", "release_after", "display_name",
+    "score_range", "component_names", "component_range",  # what a results row must hold (issue 11)
 }
 
 B2_COMPONENTS = {"Reading": 175, "Use of English": 178, "Writing": 170, "Listening": 180, "Speaking": 172}

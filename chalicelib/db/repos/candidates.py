@@ -3,13 +3,16 @@ board's entries file), the account (sk ACCOUNT) and the look-up settings (sk LOO
 ids that organisations may not look up by reference number + date of birth)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .. import models as m
 from ..table import Table
 
 A = m.CandidateAccount
+# what an entries row says (not which batch wrote it, nor when)
+ENTRY_CONTENT = ("first_name", "family_name", "date_of_birth", "centre_number", "exam_code", "exam_date",
+                 "exam_format", "secret_hash")
 L = m.LookupSettings
 
 
@@ -34,6 +37,18 @@ class Candidates:
         """An entry, not written yet (see `save_entries`)."""
         return m.Entry(*m.Entry.keys(id_number, exam_date, exam_code), id_number=id_number,
                        exam_date=exam_date, exam_code=exam_code, **fields)
+
+    def unchanged_entries(self, entries: Sequence[m.Entry], batch_id: str) -> set[tuple[str, str]]:
+        """The keys (pk, sk) of those `entries` stored already with the same content by another
+        batch (an entries file uploaded twice): one batch read per 100."""
+        stored = {(e.pk, e.sk): e for e in self.t.batch_get(m.Entry, [(e.pk, e.sk) for e in entries])}
+        same = set()
+        for e in entries:
+            old = stored.get((e.pk, e.sk))
+            if old is not None and old.batch_id != batch_id and all(
+                    getattr(old, f) == getattr(e, f) for f in ENTRY_CONTENT):
+                same.add((e.pk, e.sk))
+        return same
 
     def save_entries(self, entries: Iterable[m.Entry]) -> None:
         """Write entries (a new version of an entry replaces the old one)."""
