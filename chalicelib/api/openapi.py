@@ -239,7 +239,7 @@ def request_schema(cls: type) -> Schema:
 def _operations() -> list[tuple[str, str, Schema]]:
     """(method, path, operation) for every route of app.py's blueprints, from what each route
     declares beside it (`@operation`, api/docs.py)."""
-    from . import candidates, machine, public, sharing, staff, staff_orgs, verifiers, webhooks  # noqa: F401
+    from . import candidates, centres, machine, public, sharing, staff, staff_orgs, verifiers, webhooks  # noqa: F401
 
     ops: list[tuple[str, str, Schema]] = []
     for (method, path), op in OPERATIONS.items():
