@@ -111,14 +111,16 @@ def _all_items() -> list:
 
 def test_a_reset_keeps_results_and_lets_the_candidate_register_again(api, mary, people):
     assert api.post("/candidates/register", REG).status == 201
-    token = api.post("/candidates/login", {"id_number": "SIR094701", "password": REG["password"]}).json["token"]
+    creds = {"id_number": "SIR094701", "password": REG["password"]}
+    token = api.post("/candidates/login", creds).json["token"]
     r = api.post("/centre/candidates/SIR094701/reset", token=mary)
     assert r.status == 201
     assert api.get("/candidates/me", token=token).status == 401
-    assert api.post("/candidates/login", {"id_number": "SIR094701", "password": REG["password"]}).status == 401
+    assert api.post("/candidates/login", creds).status == 401
     again = {**REG, "secret_number": r.json["secret_number"], "email": "new@example.org"}
     assert api.post("/candidates/register", again).status == 201
-    token = api.post("/candidates/login", {"id_number": "SIR094701", "password": REG["password"]}).json["token"]
+    creds = {"id_number": "SIR094701", "password": REG["password"]}
+    token = api.post("/candidates/login", creds).json["token"]
     assert api.get("/candidates/me", token=token).json["email"] == "new@example.org"
     assert len(api.get("/candidates/me/results", token=token).json["results"]) == 1
 
