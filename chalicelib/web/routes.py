@@ -33,3 +33,5 @@ def not_found_page(ctx: Any) -> Response:
 
 
 from . import assets, candidate_account, candidate_details, candidate_results, candidates  # noqa: E402, F401
+from . import board_centres as board_centres  # noqa: E402
+from . import centres as centres  # noqa: E402
