@@ -153,3 +153,11 @@ def test_the_board_creates_centres(board, outbox, visitor):  # noqa: F811
     assert outbox("mary@bath.example")
     r = board.submit("/board/centres", "/board/centres", CENTRE)
     assert r.status == 400 and r.has("A centre with this centre number exists already")
+
+
+def test_the_header_is_the_centres_area(manager, board):
+    page = manager.get("/centres/candidates")
+    assert 'href="/centres" class="board-header__brand"' in page.text and page.has("Exam Centre Service")
+    assert 'action="/centres/sign-out"' in page.text and 'href="/centres/your-centre"' in page.text
+    page = board.get("/board/centres")
+    assert 'href="/board" class="board-header__brand"' in page.text and 'aria-current="page"' in page.text
