@@ -41,6 +41,7 @@ SET_PASSWORD_SECONDS = 72 * 3600
 RESET_SECONDS = 3600
 ACTIONS_PER_DAY = 20  # Secret numbers reissued + accounts reset, per centre per day (together)
 ACTIONS_WINDOW = 24 * 3600
+SEARCH_READS = 5  # index pages read at most for one page of a name search
 CONFIRMATION_SECONDS = 15 * 60  # how long the page can still print the Confirmation of Entry
 BAD_LOGIN = "The email or password is not correct."
 NO_CANDIDATE = "There is no candidate with that ID number at your centre."
@@ -246,12 +247,20 @@ def search(who: CentreActor, q: str = "", exam_date: str = "", cursor: str | Non
         return {"candidates": [_summary(mine)] if mine else [], "next_cursor": None}
     db = store().centres
     wanted = words(q)
-    page = db.entries(who.centre_number, exam_date or None, cursor, limit,
-                      filter_condition=db.name_filter(wanted) if wanted else None)
+    found: list[m.Entry] = []
+    # DynamoDB filters a name search after reading a page: read on (a few pages at most) until
+    # the page has something to show or the index ends
+    for _ in range(SEARCH_READS):
+        page = db.entries(who.centre_number, exam_date or None, cursor, limit - len(found),
+                          filter_condition=db.name_filter(wanted) if wanted else None)
+        found += page.items
+        cursor = page.next_cursor
+        if len(found) >= limit or not cursor or (found and wanted):
+            break
     grouped: dict[str, list[m.Entry]] = {}
-    for e in page.items:
+    for e in found:
         grouped.setdefault(e.id_number, []).append(e)
-    return {"candidates": [_summary(v) for v in grouped.values()], "next_cursor": page.next_cursor}
+    return {"candidates": [_summary(v) for v in grouped.values()], "next_cursor": cursor}
 
 
 def _own_entries(who: CentreActor, id_raw: str) -> list[m.Entry]:

@@ -263,3 +263,18 @@ def test_the_confirmation_of_entry_is_a_pdf_for_the_newest_secret_only(mary, peo
     centres.reissue_secret(mary, "SIR094701")
     with pytest.raises(ValidationError):  # superseded
         centres.confirmation_pdf(mary, "SIR094701", out["confirmation"])
+
+
+def test_a_later_entries_file_does_not_bring_the_old_secret_back(mary, people):
+    new = centres.reissue_secret(mary, "SIR094701")["secret_number"]
+    load_entries(row("SIR094701", "GB123", exam_code="C2PRO", exam_date="2026-11-20"))  # secret 4821 again
+    if new != "4821":
+        with pytest.raises(Forbidden):
+            register("4821")
+    assert register(new)["id_number"] == "SIR094701"
+
+
+def test_a_name_search_reads_on_past_pages_without_a_match(mary, people):
+    load_entries(*(row(f"QQQ{n:06d}", "GB123", first_name="Pat", family_name="Else") for n in range(12)))
+    found = centres.search(mary, q="perez", limit=5)
+    assert [c["id_number"] for c in found["candidates"]] == ["ABC000001"]
