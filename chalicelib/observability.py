@@ -22,12 +22,15 @@ _TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 _BEARER = re.compile(r"(?i)(bearer\s+|x-api-key[\"':\s]+|token=)[^\s\"'&,}]+")
 # Query-string values that identify a candidate or open an account (a verifier's search is
 # GET ...?reference_number=...&date_of_birth=...; emailed links carry ?token=...).
-_QUERY = re.compile(r"(?i)([?&](?:token|reference_number|date_of_birth|secret_number|password|email)=)"
+_QUERY = re.compile(r"(?i)([?&](?:token|reference_number|date_of_birth|secret_number|password|email|q)=)"
                     r"[^\s\"'&#]+")
+# An exam centre's pages and API name a candidate by ID number in the path (/centres/candidates/<id>)
+_ID_IN_PATH = re.compile(r"(?<=/)[A-Za-z]{3}[0-9]{6}(?=[/?#\s\"']|$)")
 
 
 def redact(text: str) -> str:
     text = _QUERY.sub(lambda m: m.group(1) + "[redacted]", text)
+    text = _ID_IN_PATH.sub("[id]", text)
     text = _BEARER.sub(lambda m: m.group(1) + "[redacted]", text)
     text = _EMAIL.sub("[email]", text)
     return _TOKEN.sub("[token]", text)

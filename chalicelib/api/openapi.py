@@ -252,7 +252,18 @@ def request_schema(cls: type) -> Schema:
 def _operations() -> list[tuple[str, str, Schema]]:
     """(method, path, operation) for every route of app.py's blueprints, from what each route
     declares beside it (`@operation`, api/docs.py)."""
-    from . import candidates, credentials, machine, public, sharing, staff, staff_orgs, verifiers, webhooks  # noqa: F401
+    from . import (  # noqa: F401
+        candidates,
+        centres,
+        credentials,
+        machine,
+        public,
+        sharing,
+        staff,
+        staff_orgs,
+        verifiers,
+        webhooks,
+    )
 
     ops: list[tuple[str, str, Schema]] = []
     for (method, path), op in OPERATIONS.items():

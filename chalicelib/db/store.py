@@ -22,6 +22,7 @@ from .repos.audit import Audit
 from .repos.auth import Sessions, Tokens
 from .repos.batches import Batches
 from .repos.candidates import Candidates
+from .repos.centres import Centres
 from .repos.credentials import Credentials
 from .repos.downloads import Downloads
 from .repos.limits import Counters
@@ -55,6 +56,10 @@ class Store:
     @cached_property
     def candidates(self) -> Candidates:
         return Candidates(self.table)
+
+    @cached_property
+    def centres(self) -> Centres:
+        return Centres(self.table)
 
     @cached_property
     def counters(self) -> Counters:

@@ -21,6 +21,7 @@ SET_PASSWORD_PAGE = "/organisations/set-password"
 CANDIDATE_SIGN_IN_PAGE = "/sign-in"
 ORGANISATIONS_PAGE = "/organisations"
 BOARD_ORGANISATIONS_PAGE = "/board/organisations"
+CENTRE_SET_PASSWORD_PAGE = "/centres/set-password"
 # Older callers name the JSON endpoint a token is posted to; the email opens its page instead.
 _PAGE_OF = {"/verifiers/set-password": SET_PASSWORD_PAGE, "/candidates/password-reset": RESET_PASSWORD_PAGE}
 
@@ -89,6 +90,12 @@ def org_rejected(to: str, name: str, org_name: str, reason: str, language: str |
 def verifier_invited(to: str, name: str, org_name: str, token: str, language: str | None = None) -> Email:
     return _compose(to, "verifier_invited", language, name=name, org_name=org_name,
                     url=link(SET_PASSWORD_PAGE, token=token))
+
+
+def centre_invited(to: str, name: str, centre_name: str, token: str, language: str | None = None) -> Email:
+    """An exam centre's user: choose a password (the link works once, for 72 hours)."""
+    return _compose(to, "centre_invited", language, name=name, centre_name=centre_name,
+                    url=link(CENTRE_SET_PASSWORD_PAGE, token=token))
 
 
 def join_requested(to: str, name: str, requester: str, requester_email: str, org_name: str,

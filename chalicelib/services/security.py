@@ -51,7 +51,7 @@ def new_token() -> str:
 # ---------------------------------------------------------------- sessions
 @dataclass(frozen=True)
 class Principal:
-    kind: str  # candidate | verifier | staff
+    kind: str  # candidate | verifier | staff | centre (services/centres.py)
     subject: str
     session_key: str  # the session's id in the store (opaque): what end_session(s) take
 

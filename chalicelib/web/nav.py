@@ -42,11 +42,11 @@ AREAS = {
         ("/board/batches", "Batches", True),
         ("/board/organisations", "Organisations", True),
         ("/board/results", "Results", False),
-        ("/board/centres", "Exam centres", False),
+        ("/board/centres", "Exam centres", True),
     )),
     "centre": Area("centre", _("Exam Centre Service"), "/centres", "/centres/sign-in", "/centres/sign-out", (
-        ("/centres/candidates", _("Candidates"), False),
-        ("/centres/your-centre", _("Your centre"), False),
+        ("/centres/candidates", _("Candidates"), True),
+        ("/centres/your-centre", _("Your centre"), True),
     )),
 }
 # the session kind (services/security.py) -> its area

@@ -37,9 +37,11 @@ from . import (  # noqa: E402, F401
     assets,
     board,
     board_batches,
+    board_centres,
     board_orgs,
     candidate_account,
     candidate_details,
     candidate_results,
     candidates,
+    centres,
 )

@@ -7,7 +7,7 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 
-from .base import Item
+from .base import Gsi1, Item
 from .keys import ACCOUNT, CAND, ENTRY
 
 
@@ -28,6 +28,12 @@ class Entry(Item):
     secret_hash = UnicodeAttribute()
     batch_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    # gsi1: CENTRECAND#<centre_number> / <exam_date>#<id_number>#<exam_code>, an exam centre's
+    # candidates (models/centres.py); null on entries written before centres existed
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    by_centre = Gsi1()
+    name_key = UnicodeAttribute(null=True)  # the names' folded words (domain/text.py), for centres' search
 
     @staticmethod
     def keys(id_number: str, exam_date: str, exam_code: str) -> tuple[str, str]:

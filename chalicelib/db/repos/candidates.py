@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ...domain.text import words
 from .. import models as m
 from ..table import Table
 
@@ -34,7 +35,13 @@ class Candidates:
 
     @staticmethod
     def new_entry(id_number: str, exam_date: str, exam_code: str, **fields: Any) -> m.Entry:
-        """An entry, not written yet (see `save_entries`)."""
+        """An entry, not written yet (see `save_entries`); on its exam centre's index (gsi1)."""
+        centre = fields.get("centre_number")
+        if centre:
+            fields.setdefault("gsi1pk", m.CENTRE_CANDIDATES + centre)
+            fields.setdefault("gsi1sk", f"{exam_date}#{id_number}#{exam_code}")
+            fields.setdefault("name_key", " ".join(words(f"{fields.get('first_name', '')} "
+                                                         f"{fields.get('family_name', '')}")))
         return m.Entry(*m.Entry.keys(id_number, exam_date, exam_code), id_number=id_number,
                        exam_date=exam_date, exam_code=exam_code, **fields)
 
@@ -62,6 +69,11 @@ class Candidates:
         """The new account, or None when the ID number has one already (a conditional put)."""
         item = A(*A.keys(id_number), id_number=id_number, **fields)
         return item if self.t.put(item, condition=A.pk.does_not_exist()) else None
+
+    def remove_account(self, id_number: str) -> None:
+        """Delete the account (email, password, profile): an exam centre's reset. The candidate's
+        entries, results, shares and look-up settings are other items and stay."""
+        self.t.delete(A(*A.keys(id_number)))
 
     def update(self, account: m.CandidateAccount, **values: Any) -> None:
         """Set attributes of the account (email, email_verified, country, ...); `account` is
