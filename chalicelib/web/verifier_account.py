@@ -51,14 +51,14 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> Respons
 
 def check_person(ctx: Ctx, errors: FormErrors, form: dict) -> None:
     """First name, family name, job title and email address (register, join, add a user)."""
-    g = ctx.gettext
-    for field, missing in (("first_name", g("Enter your first name")),
-                           ("family_name", g("Enter your family name")),
-                           ("job_title", g("Enter your job title"))):
+    _ = ctx.gettext
+    for field, missing in (("first_name", _("Enter your first name")),
+                           ("family_name", _("Enter your family name")),
+                           ("job_title", _("Enter your job title"))):
         if not form.get(field):
             errors.add(field, missing)
         elif len(form[field]) > MAX_NAME:
-            errors.add(field, g("Use at most %(num)s characters", num=MAX_NAME))
+            errors.add(field, _("Use at most %(num)s characters", num=MAX_NAME))
     check_email(ctx, errors, form.get("email", ""))
 
 
@@ -111,32 +111,32 @@ def register(ctx: Ctx) -> Response:
     from ..domain.locales import organisation_country_problem
     from ..services import organisations
 
-    g = ctx.gettext
+    _ = ctx.gettext
     form = clean(ctx.form())
     errors = FormErrors()
     check_person(ctx, errors, form)
     if not form.get("confirm_email"):
-        errors.add("confirm_email", g("Confirm your email address"))
+        errors.add("confirm_email", _("Confirm your email address"))
     elif not same_email(form.get("email", ""), form["confirm_email"]):
-        errors.add("confirm_email", g("The email addresses do not match"))
+        errors.add("confirm_email", _("The email addresses do not match"))
     name = form.get("organisation_name", "")
     if not name:
-        errors.add("organisation_name", g("Enter your organisation's name"))
+        errors.add("organisation_name", _("Enter your organisation's name"))
     elif len(name) > 200:
-        errors.add("organisation_name", g("Use at most %(num)s characters", num=200))
+        errors.add("organisation_name", _("Use at most %(num)s characters", num=200))
     if form.get("organisation_type") not in organisations.ORG_TYPES:
-        errors.add("organisation_type", g("Select the type of your organisation"))
+        errors.add("organisation_type", _("Select the type of your organisation"))
     website = form.get("website", "")
     domain = website_domain(website) if website and len(website) <= 300 else None
     if not website:
-        errors.add("website", g("Enter your organisation's website"))
+        errors.add("website", _("Enter your organisation's website"))
     elif domain is None:
-        errors.add("website", g("Enter a web address like https://www.example.ac.uk"))
+        errors.add("website", _("Enter a web address like https://www.example.ac.uk"))
     elif "email" not in errors.by_field and not in_domain(form["email"], domain):
-        errors.add("email", g("Enter an email address at %(domain)s, your organisation's website",
+        errors.add("email", _("Enter an email address at %(domain)s, your organisation's website",
                               domain=domain))
     if not form.get("country") or organisation_country_problem(form["country"]):
-        errors.add("country", g("Select the country of your organisation"))
+        errors.add("country", _("Select the country of your organisation"))
     if not errors:
         try:
             organisations.register({
@@ -149,14 +149,14 @@ def register(ctx: Ctx) -> Response:
             errors.add("email", wait_message(ctx, err))
         except Conflict as err:
             if err.message == organisations.EMAIL_HAS_ACCOUNT:
-                errors.add("email", g("This email address already has an account. Sign in instead"))
+                errors.add("email", _("This email address already has an account. Sign in instead"))
             else:
-                errors.add("website", g("An organisation with this website is already registered. "
+                errors.add("website", _("An organisation with this website is already registered. "
                                         "Ask to join its account instead"))
         except ValidationError as err:
             for field in err.fields or {}:
                 errors.add(_FIELD_OF.get(field, field if field in REGISTER_KEEP else "email"),
-                           g("Check this answer"))
+                           _("Check this answer"))
         else:
             return ctx.redirect("/organisations/registered")
     return _register_page(ctx, form, errors, status=400)
@@ -296,14 +296,14 @@ def sign_in(ctx: Ctx) -> Response:
     from ..domain.errors import RateLimited, Unauthenticated
     from ..services import verifier_users
 
-    g = ctx.gettext
+    _ = ctx.gettext
     form = ctx.form()
     email, password = form.get("email", "").strip(), form.get("password", "")
     errors = FormErrors()
     if not email:
-        errors.add("email", g("Enter your email address"))
+        errors.add("email", _("Enter your email address"))
     if not password:
-        errors.add("password", g("Enter your password"))
+        errors.add("password", _("Enter your password"))
     status = 400
     if not errors:
         try:
@@ -312,7 +312,7 @@ def sign_in(ctx: Ctx) -> Response:
             errors.add("email", wait_message(ctx, err))
             status = 429
         except Unauthenticated:
-            errors.add("email", g("The email address or password is not correct"))
+            errors.add("email", _("The email address or password is not correct"))
         else:
             if "mfa_token" in reply:
                 return _code_page(ctx, reply, FormErrors())
@@ -329,13 +329,13 @@ def sign_in_code(ctx: Ctx) -> Response:
     from ..services import mfa, verifier_users
     from ..services.security import peek_token
 
-    g = ctx.gettext
+    _ = ctx.gettext
     form = ctx.form()
     token, code = form.get("mfa_token", ""), form.get("code", "").strip()
     challenge = peek_token(token, mfa.CHALLENGE) if token and len(token) <= 200 else None
     if challenge is None:
         errors = FormErrors()
-        errors.add("email", g("Your sign-in has expired. Sign in again"))
+        errors.add("email", _("Your sign-in has expired. Sign in again"))
         return _sign_in_page(ctx, {}, errors, status=400)
     again = {"mfa_token": token}
     if (challenge.data or {}).get("setup"):
@@ -345,7 +345,7 @@ def sign_in_code(ctx: Ctx) -> Response:
             again.pop("secret"), again.pop("otpauth_uri")
     errors = FormErrors()
     if not code:
-        errors.add("code", g("Enter the code from your authenticator app"))
+        errors.add("code", _("Enter the code from your authenticator app"))
         return _code_page(ctx, again, errors, status=400)
     try:
         reply = verifier_users.login_mfa(token, code[:32])
@@ -354,9 +354,9 @@ def sign_in_code(ctx: Ctx) -> Response:
         return _code_page(ctx, again, errors, status=429)
     except Unauthenticated as err:
         if err.message == mfa.BAD_CHALLENGE:
-            errors.add("email", g("Your sign-in has expired. Sign in again"))
+            errors.add("email", _("Your sign-in has expired. Sign in again"))
             return _sign_in_page(ctx, {}, errors, status=400)
-        errors.add("code", g("The code is not correct, or was used already"))
+        errors.add("code", _("The code is not correct, or was used already"))
         return _code_page(ctx, again, errors, status=400)
     ctx.start_session(reply, config.settings().session_hours)
     if reply.get("recovery_codes"):
