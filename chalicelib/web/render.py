@@ -79,8 +79,9 @@ def render(ctx: Any, template: str, values: dict[str, Any]) -> str:
         "other_lang": other, "switch_url": f"/language/{other}?next={quote(here, safe='')}",
         # `area`: whose pages these are (nav.AREAS; the candidates' by default); `signed_in`
         # shows that area's navigation and sign-out button
+        **values,
+        # after `values`: a view passes the area's name, the templates read its Area
         "area": nav.area(values.get("area")),
         "nav": nav.items(ctx, values.get("area")) if values.get("signed_in") else [],
-        **values,
     }
     return str(environment(ctx.lang).get_template(template).render(values))

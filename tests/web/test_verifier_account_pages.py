@@ -55,6 +55,9 @@ def test_start_page_links_in_both_languages(visitor, client) -> None:
     for words in ("Register your organisation", "Join an existing account", "Sign in"):
         assert page.has(words)
     assert 'href="/organisations/register"' in page.text and 'href="/organisations/join"' in page.text
+    # the verifiers' own header: their service's name, linking to their start page
+    assert re.search(r'<a href="/organisations" class="board-header__brand">\s*<svg[^>]*>.*?</svg>\s*'
+                     r'<span>Results Verification Service</span>', page.text, re.S)
     es = Browser(client, "es").get("/organisations")
     assert es.has("Registrar su organización") and es.has('lang="es"')
 
@@ -156,6 +159,7 @@ def test_sign_in_goes_to_shared_results_and_sign_out_ends_the_session(visitor, m
     assert done.status == 303 and done.headers["location"] == "/organisations/shared-results"
     page = visitor.get(ORG)
     assert page.status == 200 and page.has("Your organisation") and page.has("Email notifications")
+    assert 'action="/organisations/sign-out"' in page.text and 'aria-current="page"' in page.text
     assert visitor.get("/organisations/sign-in").headers.get("location") == "/organisations/shared-results"
     token = visitor.cookies["__Host-session"]
     out = visitor.submit(ORG, "/organisations/sign-out", {})
