@@ -255,10 +255,16 @@ def _join_request(actor: Actor, request_id: str) -> m.JoinRequest:
 
 
 def approve_join(actor: Actor, request_id: str) -> dict:
+    """The requester is invited; when the address got an account since, the request is
+    removed (there is nothing left to approve) and Conflict raised."""
     item = _join_request(actor, request_id)
-    user = _new_user(actor.org, {"email": item.email, "first_name": item.first_name,
-                                 "family_name": item.family_name, "job_title": item.job_title}, "admin",
-                     messages.language_of(item))
+    try:
+        user = _new_user(actor.org, {"email": item.email, "first_name": item.first_name,
+                                     "family_name": item.family_name, "job_title": item.job_title}, "admin",
+                         messages.language_of(item))
+    except Conflict:
+        store().organisations.remove_join_request(item)
+        raise
     store().organisations.remove_join_request(item)
     return view(user)
 

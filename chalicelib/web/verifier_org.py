@@ -31,6 +31,7 @@ DONE = {
     "user-removed": _("The user is removed."),
     "join-approved": _("The request is approved. We have emailed them a link to choose their password."),
     "join-declined": _("The request is declined."),
+    "join-has-account": _("That person already has an account, so the request is removed."),
     "key-revoked": _("The API key is revoked. It no longer works."),
     "webhook-removed": _("The webhook is removed."),
 }
@@ -188,8 +189,8 @@ def decide_join(ctx: Ctx, request_id: str, decision: str) -> Response:
         if decision == "approve":
             try:
                 verifier_users.approve_join(who, request_id)
-            except Conflict:  # the address got an account meanwhile: the request is done with
-                verifier_users.decline_join(who, request_id)
+            except Conflict:  # the address got an account meanwhile: the request is removed
+                return ctx.redirect(ORG_PAGE + "?done=join-has-account")
             return ctx.redirect(ORG_PAGE + "?done=join-approved")
         verifier_users.decline_join(who, request_id)
         return ctx.redirect(ORG_PAGE + "?done=join-declined")

@@ -75,16 +75,22 @@ def test_register_every_field_at_once_then_the_email_domain_beside_the_email(vis
     assert 'value="University of the West"' in wrong.text  # what was typed is kept
 
 
-def test_register_stores_the_language_in_use_and_a_second_time_is_refused(client, outbox) -> None:  # noqa: F811
+def test_register_stores_the_language_in_use_and_a_second_time_is_refused(client, api, staff,  # noqa: F811
+                                                                         outbox) -> None:  # noqa: F811
     es = Browser(client, "es")
     done = es.submit("/organisations/register", "/organisations/register", REG)
     assert done.status == 303 and done.headers["location"] == "/organisations/registered"
     assert es.get("/organisations/registered").has("Su organización está registrada")
     assert user_item(REG["email"]).language == "es"
     [mail] = outbox(REG["email"])
-    assert "Your organisation" not in str(mail["Subject"])  # written in Spanish
+    assert str(mail["Subject"]) == "Hemos recibido el registro de su organización"
     again = es.submit("/organisations/register", "/organisations/register", REG)  # the form sent twice
     assert again.status == 400 and summary_links(again) == {"website"}
+    # the approval, sent later by staff (in English), is written in the language stored
+    org_id = user_item(REG["email"]).org_id
+    assert api.post(f"/staff/organisations/{org_id}/approve", token=staff).status == 200
+    approved = str(outbox(REG["email"])[-1]["Subject"])
+    assert approved == "Su organización ha sido aprobada: establezca su contraseña"
 
 
 def test_missing_csrf_is_the_400_page(visitor, primary) -> None:
@@ -112,6 +118,16 @@ def test_join_request_then_the_primary_user_approves_it(visitor, client, primary
     assert user_item("bea@uni-north.ac.uk").language == "es"  # the requester's language
     twice = visitor.submit(ORG, f"{ORG}/join-requests/{request_id}/approve", {})
     assert twice.status == 404
+    # a request whose address got an account meanwhile: removed, and the page says why
+    cy = {**person, "first_name": "Cy", "email": "cy@uni-north.ac.uk"}
+    assert other.submit("/organisations/join", "/organisations/join", cy).status == 303
+    outbox()
+    request_id = re.search(r"/join-requests/([^/]+)/approve", visitor.get(ORG).text).group(1)
+    assert visitor.submit(ORG, ORG + "/users", cy).status == 303
+    done = visitor.submit(ORG, f"{ORG}/join-requests/{request_id}/approve", {})
+    assert done.headers["location"] == ORG + "?done=join-has-account"
+    page = visitor.get(done.headers["location"])
+    assert page.has("That person already has an account") and "/join-requests/" not in page.text
 
 
 # ---------------------------------------------------------------- set password, sign in
