@@ -235,6 +235,7 @@ def test_an_admin_user_sees_no_primary_controls_and_is_refused(client, make_org,
     org = make_org()
     add_admin(org)
     key = api.post("/organisation/api-keys", {"name": "HR"}, token=org.token).json
+    hook = api.post("/organisation/webhooks", {"url": "https://hooks.example.org/a"}, token=org.token).json
     admin = Browser(client)
     assert sign_in(admin, "sam@uni-north.ac.uk").status == 303
     page = admin.get(ORG)
@@ -247,13 +248,16 @@ def test_an_admin_user_sees_no_primary_controls_and_is_refused(client, make_org,
                          (f"{ORG}/users/{org.user_id}", NAMES),
                          (ORG + "/api-keys", {"key_name": "mine"}),
                          (f"{ORG}/api-keys/{key['key_id']}/revoke", {}),
-                         (ORG + "/webhooks", {"url": "https://hooks.example.org/x"})):
+                         (ORG + "/webhooks", {"url": "https://hooks.example.org/x"}),
+                         (f"{ORG}/webhooks/{hook['webhook_id']}/remove", {}),
+                         (f"{ORG}/join-requests/{org.user_id}/approve", {}),
+                         (f"{ORG}/join-requests/{org.user_id}/decline", {})):
         r = admin.post(path, {"csrf_token": token, **fields})
         assert r.status == 403 and r.has("You cannot do this"), path
     assert user_item("eve@uni-north.ac.uk") is None
     assert user_item(org.email).first_name == "Ada"
     assert len(api.get("/organisation/api-keys", token=org.token).json["api_keys"]) == 1
-    assert api.get("/organisation/webhooks", token=org.token).json["webhooks"] == []
+    assert len(api.get("/organisation/webhooks", token=org.token).json["webhooks"]) == 1
 
 
 def test_api_key_shown_once_read_only_then_revoked(visitor, primary) -> None:
@@ -344,3 +348,25 @@ def test_a_missing_or_spent_code_step_goes_back_to_sign_in(visitor) -> None:
     r = visitor.post("/organisations/sign-in/code",
                      {"csrf_token": page.csrf(), "mfa_token": "nope", "code": "1"})
     assert r.status == 400 and r.has("Your sign-in has expired")
+
+
+def test_an_organisation_that_requires_two_factor_enrols_at_sign_in(client, make_org,  # noqa: F811
+                                                                    add_admin, api) -> None:  # noqa: F811
+    from tests.two_factor import fresh_code
+
+    org = make_org()
+    add_admin(org)
+    assert api.put_json("/organisation/mfa", {"required": True}, token=org.token).status == 200
+    admin = Browser(client)
+    step = sign_in(admin, "sam@uni-north.ac.uk")
+    assert step.status == 200 and step.has("Your organisation requires two-factor sign-in")
+    assert 'src="data:image/svg+xml' in step.text
+    secret = re.search(r'<code class="board-secret"[^>]*>([A-Z2-7]+)</code>', step.text).group(1)
+    mfa_token = re.search(r'name="mfa_token" value="([^"]+)"', step.text).group(1)
+    fields = {"csrf_token": step.csrf(), "mfa_token": mfa_token, "secret": secret,
+              "otpauth_uri": re.search(r'name="otpauth_uri" value="([^"]+)"', step.text).group(1)}
+    wrong = admin.post("/organisations/sign-in/code", {**fields, "code": "000000"})
+    assert wrong.status == 400 and secret in wrong.text  # the QR code and the secret shown again
+    done = admin.post("/organisations/sign-in/code", {**fields, "code": fresh_code(secret)})
+    assert done.status == 200 and done.has("Your recovery codes")
+    assert admin.get(ORG).status == 200
