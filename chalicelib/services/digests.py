@@ -48,7 +48,8 @@ def run(frequency: str) -> int:
         org = orgs[user.org_id]
         if org is None or org.status != "approved":
             continue
-        send_quietly(messages.shares_alert(user.email, user.first_name, org.name, count, frequency), "digest")
+        send_quietly(messages.shares_alert(user.email, user.first_name, org.name, count, frequency,
+                                                   messages.language_of(user)), "digest")
         sent += 1
     return sent
 

@@ -53,7 +53,9 @@ def staff_view(org: m.Organisation, applicant: m.VerifierUser | None = None) -> 
 
 
 # ---------------------------------------------------------------- registration
-def register(data: dict) -> dict:
+def register(data: dict, language: str = "en") -> dict:
+    """`language` ("en"/"es", the one in use: the web page's) is what the service writes to the
+    registering user in, from now on."""
     org_data = data["organisation"]
     email = data["email"].strip()
     problems: dict[str, str] = {}
@@ -77,13 +79,13 @@ def register(data: dict) -> dict:
                                  primary_user_id=user_id, created_at=now)
     user = db.verifier_users.build(user_id, org_id, email, data["first_name"].strip(),
                                    data["family_name"].strip(), data["job_title"].strip(),
-                                   role="primary", status="pending", created_at=now)
+                                   role="primary", status="pending", created_at=now, language=language)
     outcome = db.organisations.register(org, user)
     if outcome is Registered.DOMAIN_TAKEN:
         raise Conflict(ALREADY_REGISTERED)
     if outcome is Registered.EMAIL_TAKEN:
         raise Conflict(EMAIL_HAS_ACCOUNT)
-    send_quietly(messages.org_registered(email, user.first_name, org.name), "org_registered")
+    send_quietly(messages.org_registered(email, user.first_name, org.name, language), "org_registered")
     for staff_address in config.staff_alert_emails():  # the board's staff: one to approve
         send_quietly(messages.org_pending_staff(staff_address, public(org), applicant_view(user) or {}),
                      "org_pending_staff")
@@ -138,7 +140,8 @@ def approve(org_id: str) -> dict:
     store().verifier_users.set_status(user, "invited")
     index_institution(org)
     token = sec.issue_token("verifier_password", "verifier", user.user_id, SET_PASSWORD_SECONDS)
-    send_quietly(messages.org_approved(user.email, user.first_name, org.name, token), "org_approved")
+    send_quietly(messages.org_approved(user.email, user.first_name, org.name, token,
+                                          messages.language_of(user)), "org_approved")
     return staff_view(org, user)
 
 
@@ -148,7 +151,8 @@ def reject(org_id: str, reason: str) -> dict:
     _decide(org, "rejected", reason.strip())
     # The domain and the email may be registered again (with better details).
     store().organisations.release(org, user)
-    send_quietly(messages.org_rejected(user.email, user.first_name, org.name, reason.strip()), "org_rejected")
+    send_quietly(messages.org_rejected(user.email, user.first_name, org.name, reason.strip(),
+                                          messages.language_of(user)), "org_rejected")
     return staff_view(org, user)
 
 

@@ -152,7 +152,8 @@ def _alert_immediately(org: m.Organisation) -> None:
 
     for user in org_users(org.org_id):
         if user.frequency == "immediate" and user.status == "active":
-            send_quietly(messages.shares_alert(user.email, user.first_name, org.name, 1), "shares_alert")
+            send_quietly(messages.shares_alert(user.email, user.first_name, org.name, 1,
+                                                   language=messages.language_of(user)), "shares_alert")
 
 
 def candidate_shares(id_number: str, limit: int, cursor: str | None) -> dict:

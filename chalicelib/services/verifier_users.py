@@ -71,7 +71,8 @@ def login_mfa(mfa_token: str, code: str) -> dict:
     return mfa.complete("verifier", mfa_token, code, load)
 
 
-def set_password(token: str, password: str) -> None:
+def set_password(token: str, password: str, language: str | None = None) -> None:
+    """`language` (the web page's, when given) becomes the one the user's emails are written in."""
     bad = ValidationError({"token": "this link is not valid, was used already, or has expired"})
     item = sec.peek_token(token, "verifier_password")
     if item is None:
@@ -86,7 +87,7 @@ def set_password(token: str, password: str) -> None:
         raise bad
     if sec.consume_token(token, "verifier_password") is None:
         raise bad
-    if not store().verifier_users.set_password(user, passwords.hash_password(password)):
+    if not store().verifier_users.set_password(user, passwords.hash_password(password), language):
         raise bad  # another link was used at the same moment
     sec.end_sessions("verifier", user.user_id)
     sec.clear_attempts("verifier-login", norm_email(user.email))
@@ -118,7 +119,8 @@ def send_password_reset(user_id: str) -> bool:
                             data={"cred": sec.credential_tag(user.password_hash)})
     from ..adapters import email as mailer
 
-    mailer.send(messages.password_reset(user.email, user.first_name, token, "/verifiers/set-password"))
+    mailer.send(messages.password_reset(user.email, user.first_name, token, messages.SET_PASSWORD_PAGE,
+                                        messages.language_of(user)))
     return True
 
 
@@ -128,8 +130,8 @@ def me(actor: Actor) -> dict:
             "notifications": {"frequency": actor.user.frequency or "off"}}
 
 
-def set_frequency(actor: Actor, frequency: str) -> dict:
-    store().verifier_users.set_frequency(actor.user, frequency)
+def set_frequency(actor: Actor, frequency: str, language: str | None = None) -> dict:
+    store().verifier_users.set_frequency(actor.user, frequency, language)
     return {"frequency": frequency}
 
 
@@ -142,24 +144,28 @@ def list_users(actor: Actor) -> dict:
     return {"users": [view(u) for u in org_users(actor.org_id)]}
 
 
-def _new_user(org: m.Organisation, data: dict, role: str) -> m.VerifierUser:
+def _new_user(org: m.Organisation, data: dict, role: str, language: str = "en") -> m.VerifierUser:
     email = data["email"].strip()
     if not in_domain(email, org.domain):
         raise ValidationError({"email": f"must be an address at {org.domain} (or one of its subdomains)"})
     user_id = random_id()
     users = store().verifier_users
     user = users.build(user_id, org.org_id, email, data["first_name"].strip(), data["family_name"].strip(),
-                       data["job_title"].strip(), role=role, status="invited", created_at=clock.iso())
+                       data["job_title"].strip(), role=role, status="invited", created_at=clock.iso(),
+                       language=language)
     if not users.add(user):
         raise Conflict("This email address already has an account.")
     token = sec.issue_token("verifier_password", "verifier", user_id, SET_PASSWORD_SECONDS)
-    send_quietly(messages.verifier_invited(email, user.first_name, org.name, token), "verifier_invited")
+    send_quietly(messages.verifier_invited(email, user.first_name, org.name, token, language),
+                 "verifier_invited")
     return user
 
 
-def add_user(actor: Actor, data: dict) -> dict:
+def add_user(actor: Actor, data: dict, language: str | None = None) -> dict:
+    """The invitation is written in `language` (the Primary User's page's), else the Primary
+    User's own; the new user's set-password page then records their own."""
     actor.require_primary()
-    return view(_new_user(actor.org, data, "admin"))
+    return view(_new_user(actor.org, data, "admin", language or messages.language_of(actor.user)))
 
 
 def _org_user(actor: Actor, user_id: str) -> m.VerifierUser:
@@ -186,7 +192,7 @@ def delete_user(actor: Actor, user_id: str) -> None:
 
 
 # ---------------------------------------------------------------- join requests
-def request_join(data: dict) -> None:
+def request_join(data: dict, language: str = "en") -> None:
     """Always the same reply after the same work, whatever the address (an existing user's, a
     new one at an approved organisation's domain, an unknown domain): the request is counted per
     email and per email domain, and one job is queued; the worker (`handle_join`) decides
@@ -201,7 +207,7 @@ def request_join(data: dict) -> None:
     queue.send(config.WORK_QUEUE, {"kind": "verifier_join", "email": email,
                                    "first_name": data["first_name"].strip(),
                                    "family_name": data["family_name"].strip(),
-                                   "job_title": data["job_title"].strip()})
+                                   "job_title": data["job_title"].strip(), "language": language})
 
 
 def handle_join(job: dict) -> bool:
@@ -218,11 +224,13 @@ def handle_join(job: dict) -> bool:
         return False
     request_id = sortable_id()
     store().organisations.add_join_request(org.org_id, request_id, email, job["first_name"],
-                                           job["family_name"], job["job_title"], clock.iso())
+                                           job["family_name"], job["job_title"], clock.iso(),
+                                           job.get("language") or "en")
     primary = store().verifier_users.get(org.primary_user_id)
     if primary is not None:
         requester = f"{job['first_name']} {job['family_name']}"
-        mail = messages.join_requested(primary.email, primary.first_name, requester, email, org.name)
+        mail = messages.join_requested(primary.email, primary.first_name, requester, email, org.name,
+                                       messages.language_of(primary))
         send_quietly(mail, "join_requested")
     return True
 
@@ -247,9 +255,16 @@ def _join_request(actor: Actor, request_id: str) -> m.JoinRequest:
 
 
 def approve_join(actor: Actor, request_id: str) -> dict:
+    """The requester is invited; when the address got an account since, the request is
+    removed (there is nothing left to approve) and Conflict raised."""
     item = _join_request(actor, request_id)
-    user = _new_user(actor.org, {"email": item.email, "first_name": item.first_name,
-                                 "family_name": item.family_name, "job_title": item.job_title}, "admin")
+    try:
+        user = _new_user(actor.org, {"email": item.email, "first_name": item.first_name,
+                                     "family_name": item.family_name, "job_title": item.job_title}, "admin",
+                         messages.language_of(item))
+    except Conflict:
+        store().organisations.remove_join_request(item)
+        raise
     store().organisations.remove_join_request(item)
     return view(user)
 
@@ -257,4 +272,5 @@ def approve_join(actor: Actor, request_id: str) -> dict:
 def decline_join(actor: Actor, request_id: str) -> None:
     item = _join_request(actor, request_id)
     store().organisations.remove_join_request(item)
-    send_quietly(messages.join_declined(item.email, item.first_name, actor.org.name), "join_declined")
+    send_quietly(messages.join_declined(item.email, item.first_name, actor.org.name,
+                                                messages.language_of(item)), "join_declined")

@@ -34,8 +34,8 @@ AREAS = {
         ("/organisations/shared-results", _("Shared results"), False),
         ("/organisations/search", _("Candidate search"), False),
         ("/organisations/downloads", _("Downloads"), False),
-        ("/organisations/your-organisation", _("Your organisation"), False),
-        ("/organisations/notifications", _("Email notifications"), False),
+        ("/organisations/your-organisation", _("Your organisation"), True),
+        ("/organisations/notifications", _("Email notifications"), True),
     )),
     # staff pages are English only (PAGES.md): their words are not marked for translation
     "staff": Area("staff", "Exam board console", "/board", "/board/sign-in", "/board/sign-out", (

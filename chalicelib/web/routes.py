@@ -44,4 +44,6 @@ from . import (  # noqa: E402, F401
     candidate_results,
     candidates,
     centres,
+    verifier_account,
+    verifier_org,
 )

@@ -89,6 +89,7 @@ class JoinRequest(Item):
     family_name = UnicodeAttribute()
     job_title = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    language = UnicodeAttribute(default="en")  # the requester's (the site's when they asked): their emails
 
 
 class InstitutionWord(Item):

@@ -90,10 +90,11 @@ class Organisations:
 
     # ------------------------------------------------------------ join requests
     def add_join_request(self, org_id: str, request_id: str, email: str, first_name: str,
-                         family_name: str, job_title: str, created_at: str) -> m.JoinRequest:
+                         family_name: str, job_title: str, created_at: str,
+                         language: str = "en") -> m.JoinRequest:
         item = m.JoinRequest(m.ORG + org_id, m.JOIN + request_id, request_id=request_id, org_id=org_id,
                              email=email, first_name=first_name, family_name=family_name,
-                             job_title=job_title, created_at=created_at)
+                             job_title=job_title, created_at=created_at, language=language)
         self.t.put(item)
         return item
 

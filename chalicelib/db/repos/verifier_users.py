@@ -19,12 +19,14 @@ class VerifierUsers:
     # ------------------------------------------------------------ items
     @staticmethod
     def build(user_id: str, org_id: str, email: str, first_name: str, family_name: str,
-              job_title: str, role: str, status: str, created_at: str) -> m.VerifierUser:
+              job_title: str, role: str, status: str, created_at: str,
+              language: str = "en") -> m.VerifierUser:
         """A new user (not yet stored: `add`, or an organisation's registration, stores it)."""
         return m.VerifierUser(
             m.VUSER + user_id, "VUSER", user_id=user_id, org_id=org_id, email=email,
             first_name=first_name, family_name=family_name, job_title=job_title, role=role,
-            status=status, created_at=created_at, gsi1pk=m.ORG_USERS + org_id, gsi1sk=norm_email(email))
+            status=status, created_at=created_at, language=language, gsi1pk=m.ORG_USERS + org_id,
+            gsi1sk=norm_email(email))
 
     @staticmethod
     def email_claim(user: m.VerifierUser) -> m.VerifierEmail:
@@ -73,17 +75,23 @@ class VerifierUsers:
     def rehash_password(self, user: m.VerifierUser, password_hash: str) -> None:
         self.t.update(user, [m.VerifierUser.password_hash.set(password_hash)])
 
-    def set_password(self, user: m.VerifierUser, password_hash: str) -> bool:
+    def set_password(self, user: m.VerifierUser, password_hash: str, language: str | None = None) -> bool:
         """Set the password and make the user active, only if the stored password is still the
-        one `user` was read with; False when it changed meanwhile (another link was used)."""
+        one `user` was read with; False when it changed meanwhile (another link was used).
+        `language`, when given, becomes the one the user's emails are written in."""
         same = (m.VerifierUser.password_hash == user.password_hash if user.password_hash
                 else m.VerifierUser.password_hash.does_not_exist())
-        return self.t.update(user, [m.VerifierUser.password_hash.set(password_hash),
-                                    m.VerifierUser.status.set("active")], condition=same)
+        actions = [m.VerifierUser.password_hash.set(password_hash), m.VerifierUser.status.set("active")]
+        if language:
+            actions.append(m.VerifierUser.language.set(language))
+        return self.t.update(user, actions, condition=same)
 
-    def set_frequency(self, user: m.VerifierUser, frequency: str) -> None:
-        """The user's alerts; daily and weekly users are in the digest index, others are not."""
+    def set_frequency(self, user: m.VerifierUser, frequency: str, language: str | None = None) -> None:
+        """The user's alerts; daily and weekly users are in the digest index, others are not.
+        `language`, when given, becomes the one the user's emails are written in."""
         actions: list = [m.VerifierUser.frequency.set(frequency)]
+        if language:
+            actions.append(m.VerifierUser.language.set(language))
         if frequency in DIGEST_FREQUENCIES:
             actions += [m.VerifierUser.gsi2pk.set(m.NOTIFY + frequency),
                         m.VerifierUser.gsi2sk.set(f"{user.org_id}#{user.user_id}")]
