@@ -33,3 +33,4 @@ def not_found_page(ctx: Any) -> Response:
 
 
 from . import assets, candidate_account, candidate_details, candidate_results, candidates  # noqa: E402, F401
+from . import verifier_downloads, verifier_results  # noqa: E402, F401
