@@ -9,6 +9,7 @@ same audit trail (services/shares.py):
   Opening a handle finds the result again through `shares.find_by_reference` (still released,
   verifiable, look-up not turned off), so a handle never outlives the result's availability.
 """
+
 from __future__ import annotations
 
 import base64
@@ -63,13 +64,21 @@ def _listing(actor: Actor) -> str:
 
 def search_view(actor: Actor, reference_number: str, date_of_birth: str) -> dict:
     """`shares.org_search` (the same limits and audit) with `photo_data` and a `hit` handle."""
-    result = shares.search("org-search", actor.user_id, actor.org_id, actor.audit_actor, "search",
-                           reference_number, date_of_birth)
+    result = shares.search(
+        "org-search",
+        actor.user_id,
+        actor.org_id,
+        actor.audit_actor,
+        "search",
+        reference_number,
+        date_of_birth,
+    )
     audit.record(actor.org_id, actor.audit_actor, "search", [(result.pk, result.sk, None)])
     out = shares.audited_detail(actor.org_id, actor.audit_actor, result)
     out["photo_data"] = photo_data_url(result) if out["photo_url"] else None
-    out["hit"] = encode_cursor(_listing(actor), {"pk": result.pk, "sk": result.sk,
-                                                 "exp": int(clock.now()) + HIT_SECONDS})
+    out["hit"] = encode_cursor(
+        _listing(actor), {"pk": result.pk, "sk": result.sk, "exp": int(clock.now()) + HIT_SECONDS}
+    )
     return out
 
 

@@ -2,6 +2,7 @@
 (a ZIP of statements or a CSV through services/downloads.py), the history with a `Download` link
 while a file lasts (a 303 to a short-lived S3 link, refused when a candidate has since stopped
 sharing), and the CSV templates (create, delete)."""
+
 from __future__ import annotations
 
 from chalice import Response
@@ -20,11 +21,21 @@ def _(message: str) -> str:  # marks a message for pybabel extract; translated w
 
 # The template fields' names as the page shows them (services/templates.py FIELDS, in its order)
 FIELD_NAMES = {
-    "share_id": _("Share ID"), "shared_at": _("Shared at"), "first_name": _("First name"),
-    "family_name": _("Family name"), "date_of_birth": _("Date of birth"), "id_number": _("ID number"),
-    "exam_code": _("Exam code"), "exam_name": _("Exam"), "exam_date": _("Exam date"),
-    "exam_format": _("Format"), "overall_score": _("Overall score"), "grade": _("Grade"),
-    "cefr_level": _("CEFR level"), "components": _("Components"), "reference_number": _("Reference number"),
+    "share_id": _("Share ID"),
+    "shared_at": _("Shared at"),
+    "first_name": _("First name"),
+    "family_name": _("Family name"),
+    "date_of_birth": _("Date of birth"),
+    "id_number": _("ID number"),
+    "exam_code": _("Exam code"),
+    "exam_name": _("Exam"),
+    "exam_date": _("Exam date"),
+    "exam_format": _("Format"),
+    "overall_score": _("Overall score"),
+    "grade": _("Grade"),
+    "cefr_level": _("CEFR level"),
+    "components": _("Components"),
+    "reference_number": _("Reference number"),
     "released_at": _("Released at"),
 }
 
@@ -44,7 +55,9 @@ def download_selected(ctx: Ctx) -> Response:
     if not ids:
         errors.add("share_ids", ctx.gettext("Select the results to download"))
     elif len(set(ids)) > downloads.MAX_SHARES:
-        errors.add("share_ids", ctx.gettext("Select at most %(num)s results at a time", num=downloads.MAX_SHARES))
+        errors.add(
+            "share_ids", ctx.gettext("Select at most %(num)s results at a time", num=downloads.MAX_SHARES)
+        )
     if fmt not in ("pdf", "csv"):
         errors.add("format", ctx.gettext("Select PDF or Data file (CSV)"))
     if not errors:
@@ -55,9 +68,13 @@ def download_selected(ctx: Ctx) -> Response:
             if "template" in err.message:
                 errors.add("template_id", ctx.gettext("Select a template"))
             else:
-                errors.add("share_ids", ctx.gettext(
-                    "One or more of the selected results are no longer shared with your organisation. "
-                    "Select them again."))
+                errors.add(
+                    "share_ids",
+                    ctx.gettext(
+                        "One or more of the selected results are no longer shared with your organisation. "
+                        "Select them again."
+                    ),
+                )
         except ValidationError:
             errors.add("share_ids", ctx.gettext("Select the results to download"))
     query = {k: form.get(k, "") for k in ("from", "to", "q", "cursor", "format", "template_id")}
@@ -65,8 +82,15 @@ def download_selected(ctx: Ctx) -> Response:
 
 
 # ---------------------------------------------------------------- history and templates
-def _downloads_page(ctx: Ctx, who: object, errors: FormErrors | None = None, form: dict | None = None,
-                    status: int = 200, notice: str | None = None, made: dict | None = None) -> Response:
+def _downloads_page(
+    ctx: Ctx,
+    who: object,
+    errors: FormErrors | None = None,
+    form: dict | None = None,
+    status: int = 200,
+    notice: str | None = None,
+    made: dict | None = None,
+) -> Response:
     from ..domain.errors import ValidationError
     from ..services import downloads, templates
 
@@ -75,15 +99,29 @@ def _downloads_page(ctx: Ctx, who: object, errors: FormErrors | None = None, for
         history = downloads.history(who, PER_PAGE, query.get("cursor") or None)  # type: ignore[arg-type]
     except ValidationError:
         history = downloads.history(who, PER_PAGE, None)  # type: ignore[arg-type]
-    own = [t for t in templates.list_templates(who)["templates"]  # type: ignore[arg-type]
-           if t["template_id"] != templates.DEFAULT]
+    own = [
+        t
+        for t in templates.list_templates(who)["templates"]  # type: ignore[arg-type]
+        if t["template_id"] != templates.DEFAULT
+    ]
     names = {k: ctx.gettext(v) for k, v in FIELD_NAMES.items()}
     for t in own:
         t["field_names"] = [names.get(f, f) for f in t["fields"]]
-    return render(ctx, "verifiers/downloads.html", status=status, downloads=history["downloads"],
-                  next_cursor=history["next_cursor"], templates=own, fields=list(templates.FIELDS),
-                  names=names, form=form or {}, errors=errors or FormErrors(), notice=notice, made=made,
-                  title=ctx.gettext("Downloads"))
+    return render(
+        ctx,
+        "verifiers/downloads.html",
+        status=status,
+        downloads=history["downloads"],
+        next_cursor=history["next_cursor"],
+        templates=own,
+        fields=list(templates.FIELDS),
+        names=names,
+        form=form or {},
+        errors=errors or FormErrors(),
+        notice=notice,
+        made=made,
+        title=ctx.gettext("Downloads"),
+    )
 
 
 @bp.route("/organisations/downloads", methods=["GET"])
@@ -95,10 +133,13 @@ def downloads_page(ctx: Ctx) -> Response:
     if query.get("made"):
         from ..services import downloads
 
-        made = next((d for d in downloads.history(who, 5, None)["downloads"]
-                     if d["download_id"] == query["made"]), None)
+        made = next(
+            (d for d in downloads.history(who, 5, None)["downloads"] if d["download_id"] == query["made"]),
+            None,
+        )
     notice = {"created": ctx.gettext("Template created"), "deleted": ctx.gettext("Template deleted")}.get(
-        query.get("template") or "")
+        query.get("template") or ""
+    )
     return _downloads_page(ctx, who, notice=notice, made=made)
 
 
@@ -116,13 +157,19 @@ def download_file(ctx: Ctx, download_id: str) -> Response:
         return not_found_page(ctx)
     except Conflict:
         errors = FormErrors()
-        errors.add("history", ctx.gettext(
-            "Some candidates in that download have stopped sharing their result since it was made, so it "
-            "can no longer be downloaded. Select the results you still have and download them again."))
+        errors.add(
+            "history",
+            ctx.gettext(
+                "Some candidates in that download have stopped sharing their result since it was made, so it "
+                "can no longer be downloaded. Select the results you still have and download them again."
+            ),
+        )
         return _downloads_page(ctx, who, errors=errors, status=409)
     if not d["url"]:
         errors = FormErrors()
-        errors.add("history", ctx.gettext("That download has expired. Select the results and download them again."))
+        errors.add(
+            "history", ctx.gettext("That download has expired. Select the results and download them again.")
+        )
         return _downloads_page(ctx, who, errors=errors, status=410)
     return ctx.reply("", 303, {"Location": d["url"]})
 
@@ -134,8 +181,11 @@ def create_template(ctx: Ctx) -> Response:
 
     form = ctx.form()
     who = verifier(ctx)
-    chosen = [f for f in dict.fromkeys(parse_form_lists(ctx.request.raw_body).get("fields", []))
-              if f in templates.FIELDS]
+    chosen = [
+        f
+        for f in dict.fromkeys(parse_form_lists(ctx.request.raw_body).get("fields", []))
+        if f in templates.FIELDS
+    ]
     name = form.get("name", "").strip()
     errors = FormErrors()
     if not name:
@@ -145,7 +195,9 @@ def create_template(ctx: Ctx) -> Response:
     if not chosen:
         errors.add("fields", ctx.gettext("Select the fields the data file should hold"))
     if errors:
-        return _downloads_page(ctx, who, errors=errors, form={"name": name[:200], "fields": chosen}, status=400)
+        return _downloads_page(
+            ctx, who, errors=errors, form={"name": name[:200], "fields": chosen}, status=400
+        )
     templates.create(who, name, chosen)
     return ctx.redirect("/organisations/downloads?template=created#templates")
 

@@ -2,6 +2,7 @@
 `New`, `Download selected`), a result (from a share or a search hit) with its statement, and the
 candidate search by reference number + date of birth. The same services as the JSON views
 (services/shares.py; services/verifier_reads.py adds the photo and a search hit's handle)."""
+
 from __future__ import annotations
 
 import re
@@ -50,24 +51,36 @@ def parse_day(value: str) -> str | None:
 
 # ---------------------------------------------------------------- shared results
 def _filters(ctx: Ctx, query: dict, errors: FormErrors) -> dict:
-    out = {"from": (query.get("from") or "").strip()[:40], "to": (query.get("to") or "").strip()[:40],
-           "q": (query.get("q") or "").strip()[:200]}
-    days = {}
-    for field, message in (("from", ctx.gettext("Enter a real date in From, for example 2026-06-01")),
-                           ("to", ctx.gettext("Enter a real date in To, for example 2026-06-30"))):
+    out = {
+        "from": (query.get("from") or "").strip()[:40],
+        "to": (query.get("to") or "").strip()[:40],
+        "q": (query.get("q") or "").strip()[:200],
+    }
+    days: dict[str, str | None] = {}
+    for field, message in (
+        ("from", ctx.gettext("Enter a real date in From, for example 2026-06-01")),
+        ("to", ctx.gettext("Enter a real date in To, for example 2026-06-30")),
+    ):
         if out[field]:
             days[field] = parse_day(out[field])
             if days[field] is None:
                 errors.add(field, message)
-    if days.get("from") and days.get("to") and days["to"] < days["from"]:
+    lo, hi = days.get("from"), days.get("to")
+    if lo and hi and hi < lo:
         errors.add("to", ctx.gettext("To must be the same as or after From"))
     if len(out["q"]) > 100:
         errors.add("q", ctx.gettext("Enter at most 100 characters in Name or ID number"))
     return {**out, "from_day": days.get("from"), "to_day": days.get("to")}
 
 
-def inbox(ctx: Ctx, who: Any, query: dict, errors: FormErrors | None = None,
-          selected: list[str] | None = None, status: int = 200) -> Response:
+def inbox(
+    ctx: Ctx,
+    who: Any,
+    query: dict,
+    errors: FormErrors | None = None,
+    selected: list[str] | None = None,
+    status: int = 200,
+) -> Response:
     """The shared-results page: one Query of the organisation's shares (services/shares.py) for
     the page, plus the organisation's templates for the download choice."""
     from ..domain.errors import ValidationError
@@ -85,16 +98,31 @@ def inbox(ctx: Ctx, who: Any, query: dict, errors: FormErrors | None = None,
     if errors and status == 200:
         status = 400
     own = templates.list_templates(who)["templates"]
-    choices = [{"value": t["template_id"],
-                "text": ctx.gettext("Every field") if t["template_id"] == templates.DEFAULT else t["name"]}
-               for t in own]
+    choices = [
+        {
+            "value": t["template_id"],
+            "text": ctx.gettext("Every field") if t["template_id"] == templates.DEFAULT else t["name"],
+        }
+        for t in own
+    ]
     keep = {k: filters[k] for k in ("from", "to", "q") if filters[k]}
-    return render(ctx, "verifiers/shared_results.html", status=status, shares=listing["shares"],
-                  next_cursor=listing["next_cursor"], filters=filters, keep=keep,
-                  cursor=query.get("cursor") or "", templates=choices, errors=errors,
-                  selected=set(selected or []), fmt=query.get("format") or "",
-                  template_id=query.get("template_id") or "",
-                  filtered=bool(keep), title=ctx.gettext("Shared results"))
+    return render(
+        ctx,
+        "verifiers/shared_results.html",
+        status=status,
+        shares=listing["shares"],
+        next_cursor=listing["next_cursor"],
+        filters=filters,
+        keep=keep,
+        cursor=query.get("cursor") or "",
+        templates=choices,
+        errors=errors,
+        selected=set(selected or []),
+        fmt=query.get("format") or "",
+        template_id=query.get("template_id") or "",
+        filtered=bool(keep),
+        title=ctx.gettext("Shared results"),
+    )
 
 
 @bp.route("/organisations/shared-results", methods=["GET"])
@@ -116,9 +144,14 @@ def shared_result(ctx: Ctx, share_id: str) -> Response:
         r = verifier_reads.share_view(who, share_id[:64])  # marks it seen; audited
     except NotFound:
         return not_found_page(ctx)
-    return render(ctx, "verifiers/result.html", r=r, back=("/organisations/shared-results", ctx.gettext("Shared results")),
-                  statement=f"/organisations/shared-results/{r['share_id']}/statement",
-                  title=_name(r))
+    return render(
+        ctx,
+        "verifiers/result.html",
+        r=r,
+        back=("/organisations/shared-results", ctx.gettext("Shared results")),
+        statement=f"/organisations/shared-results/{r['share_id']}/statement",
+        title=_name(r),
+    )
 
 
 @bp.route("/organisations/shared-results/{share_id}/statement", methods=["GET"])
@@ -142,8 +175,14 @@ def _name(r: dict) -> str:
 
 # ---------------------------------------------------------------- candidate search
 def _search_page(ctx: Ctx, form: dict, errors: FormErrors, status: int = 200) -> Response:
-    return render(ctx, "verifiers/search.html", status=status, form=form, errors=errors,
-                  title=ctx.gettext("Candidate search"))
+    return render(
+        ctx,
+        "verifiers/search.html",
+        status=status,
+        form=form,
+        errors=errors,
+        title=ctx.gettext("Candidate search"),
+    )
 
 
 @bp.route("/organisations/search", methods=["GET"])
@@ -164,7 +203,9 @@ def _date_of_birth(ctx: Ctx, form: dict, errors: FormErrors) -> str | None:
             raise ValueError
         return date(y, mth, d).isoformat()
     except ValueError:
-        errors.add("date_of_birth-day", ctx.gettext("Date of birth must be a real date, for example 9 3 2004"))
+        errors.add(
+            "date_of_birth-day", ctx.gettext("Date of birth must be a real date, for example 9 3 2004")
+        )
         return None
 
 
@@ -177,8 +218,10 @@ def search(ctx: Ctx) -> Response:
 
     raw = ctx.form()
     who = verifier(ctx)
-    form = {k: raw.get(k, "")[:200] for k in
-            ("reference_number", "date_of_birth-day", "date_of_birth-month", "date_of_birth-year")}
+    form = {
+        k: raw.get(k, "")[:200]
+        for k in ("reference_number", "date_of_birth-day", "date_of_birth-month", "date_of_birth-year")
+    }
     errors = FormErrors()
     ref = form["reference_number"].strip()
     if not ref:
@@ -187,26 +230,45 @@ def search(ctx: Ctx) -> Response:
         try:
             check_reference_number(ref)
         except ValidationError:
-            errors.add("reference_number", ctx.gettext(
-                "Enter the reference number as it is on the Statement of Results: 8 to 40 letters, "
-                "digits or symbols, no spaces"))
+            errors.add(
+                "reference_number",
+                ctx.gettext(
+                    "Enter the reference number as it is on the Statement of Results: 8 to 40 letters, "
+                    "digits or symbols, no spaces"
+                ),
+            )
     dob = _date_of_birth(ctx, form, errors)
     if errors or dob is None:
         return _search_page(ctx, form, errors, status=400)
     try:
         r = verifier_reads.search_view(who, ref, dob)  # limited and audited as the JSON search
     except RateLimited:
-        errors.add("reference_number", ctx.gettext("Too many searches without a match. Try again in an hour."))
+        errors.add(
+            "reference_number", ctx.gettext("Too many searches without a match. Try again in an hour.")
+        )
         return _search_page(ctx, form, errors, status=429)
     except NotFound as err:
-        errors.add("reference_number", ctx.gettext(
-            "Results from before 2005 are not verifiable online. Contact the exam board to verify this result.")
-            if err.message == shares.BEFORE_2005 else ctx.gettext(
-            "No result matches that reference number and date of birth. Check both against the "
-            "Statement of Results."))
+        errors.add(
+            "reference_number",
+            ctx.gettext(
+                "Results from before 2005 are not verifiable online. Contact the exam board to verify "
+                "this result."
+            )
+            if err.message == shares.BEFORE_2005
+            else ctx.gettext(
+                "No result matches that reference number and date of birth. Check both against the "
+                "Statement of Results."
+            ),
+        )
         return _search_page(ctx, form, errors, status=404)
-    return render(ctx, "verifiers/result.html", r=r, back=("/organisations/search", ctx.gettext("Candidate search")),
-                  statement=f"/organisations/search/results/{r['hit']}/statement", title=_name(r))
+    return render(
+        ctx,
+        "verifiers/result.html",
+        r=r,
+        back=("/organisations/search", ctx.gettext("Candidate search")),
+        statement=f"/organisations/search/results/{r['hit']}/statement",
+        title=_name(r),
+    )
 
 
 @bp.route("/organisations/search/results/{hit}/statement", methods=["GET"])

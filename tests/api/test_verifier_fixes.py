@@ -25,7 +25,9 @@ def test_search_trims_and_ignores_case(api, make_org):
     org = make_org()
     make_result(reference_number="B2F25-0614-0001")
     for typed in ("b2f25-0614-0001", "  B2F25-0614-0001  ", "\tb2F25-0614-0001\n"):
-        r = api.post("/organisation/search", {"reference_number": typed, "date_of_birth": DOB}, token=org.token)
+        r = api.post(
+            "/organisation/search", {"reference_number": typed, "date_of_birth": DOB}, token=org.token
+        )
         assert r.status == 200, (typed, r.json)
         assert r.json["reference_number"] == "B2F25-0614-0001"
 
@@ -35,8 +37,9 @@ def test_machine_api_trims_and_ignores_case(api, make_org):
     key = api.post("/organisation/api-keys", {"name": "HR"}, token=org.token).json["key"]
     make_result(reference_number="B2F25-0614-0001")
     for typed in ("b2f25-0614-0001", "  B2F25-0614-0001 "):
-        r = api.get(f"/api/v1/results?reference_number={quote(typed)}&date_of_birth={DOB}",
-                    headers={"X-Api-Key": key})
+        r = api.get(
+            f"/api/v1/results?reference_number={quote(typed)}&date_of_birth={DOB}", headers={"X-Api-Key": key}
+        )
         assert r.status == 200, (typed, r.json)
 
 
@@ -50,8 +53,12 @@ def test_a_download_with_a_withdrawn_share_is_refused_saying_why(api, make_org, 
     org = make_org()
     a = share(api, candidate, make_result(), org.org_id).json["share_id"]
     make_candidate("EVL000002")
-    b = share(api, candidate_login(api, "EVL000002"),
-              make_result("EVL000002", reference_number="SOR-2025-000002"), org.org_id).json["share_id"]
+    b = share(
+        api,
+        candidate_login(api, "EVL000002"),
+        make_result("EVL000002", reference_number="SOR-2025-000002"),
+        org.org_id,
+    ).json["share_id"]
     d = api.post("/organisation/downloads", {"share_ids": [a, b], "format": "csv"}, token=org.token).json
     assert api.get(f"/organisation/downloads/{d['download_id']}", token=org.token).json["url"]
     assert api.delete(f"/candidates/me/shares/{a}", token=candidate).status == 204
@@ -63,11 +70,15 @@ def test_a_download_with_a_withdrawn_share_is_refused_saying_why(api, make_org, 
     [listed] = api.get("/organisation/downloads", token=org.token).json["downloads"]
     assert listed["url"] is None
     # the shares still standing can be downloaded again
-    assert api.post("/organisation/downloads", {"share_ids": [b], "format": "csv"}, token=org.token).status == 201
+    assert (
+        api.post("/organisation/downloads", {"share_ids": [b], "format": "csv"}, token=org.token).status
+        == 201
+    )
 
 
 def test_primary_user_alerts_default_to_immediate_and_open_the_shared_results(
-        api, make_org, candidate, outbox):
+    api, make_org, candidate, outbox
+):
     org = make_org()
     assert api.get("/verifiers/me", token=org.token).json["notifications"] == {"frequency": "immediate"}
     share(api, candidate, make_result(), org.org_id)
