@@ -77,10 +77,10 @@ def render(ctx: Any, template: str, values: dict[str, Any]) -> str:
     values = {
         "lang": ctx.lang, "nonce": ctx.nonce, "csrf_token": ctx.csrf_token, "path": path,
         "other_lang": other, "switch_url": f"/language/{other}?next={quote(here, safe='')}",
-        # `area`: whose pages these are (nav.AREAS; the candidates' by default); `signed_in`
-        # shows that area's navigation and sign-out button
+        **values,
+        # `area`: whose pages these are (nav.AREAS; the candidates' by default), given by name
+        # and replaced by its Area here; `signed_in` shows that area's navigation and sign-out button
         "area": nav.area(values.get("area")),
         "nav": nav.items(ctx, values.get("area")) if values.get("signed_in") else [],
-        **values,
     }
     return str(environment(ctx.lang).get_template(template).render(values))

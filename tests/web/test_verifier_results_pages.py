@@ -139,6 +139,9 @@ def test_new_share_is_bold_and_new_until_opened(api, make_org, visitor):
         "Every field",
     ):
         assert page.has(words), words
+    # the verifiers' header: their service's name and home, not the candidates'
+    assert "<title>Shared results – Results Verification Service</title>" in page.text
+    assert '<a href="/organisations" class="board-header__brand">' in page.text
     # nav: the three pages are in the header, the current one marked
     assert 'href="/organisations/shared-results" aria-current="page"' in page.text
     assert 'href="/organisations/search"' in page.text and 'href="/organisations/downloads"' in page.text
