@@ -7,7 +7,6 @@ engineer's) with the token in the session cookie, as the page's own sign-in woul
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 
 import pytest
@@ -27,7 +26,10 @@ CANDIDATE_NAME = "Zoë Łukasiewicz-Nguyễn"
 def verifier_session(site: Site) -> str:
     base, http = site.base_url, requests.Session()
     token = link_token(site, VERIFIER, "/organisations/set-password")
-    assert http.post(f"{base}/verifiers/set-password", json={"token": token, "password": PASSWORD}).status_code == 204
+    assert (
+        http.post(f"{base}/verifiers/set-password", json={"token": token, "password": PASSWORD}).status_code
+        == 204
+    )
     login = http.post(f"{base}/verifiers/login", json={"email": VERIFIER, "password": PASSWORD})
     assert login.status_code == 200, login.text
     return str(login.json()["token"])
@@ -35,22 +37,44 @@ def verifier_session(site: Site) -> str:
 
 def candidate_shares(site: Site) -> None:
     base, http = site.base_url, requests.Session()
-    token = http.post(f"{base}/candidates/login", json={"id_number": site.id_number, "password": PASSWORD}).json()
+    token = http.post(
+        f"{base}/candidates/login", json={"id_number": site.id_number, "password": PASSWORD}
+    ).json()
     auth = {"Authorization": f"Bearer {token['token']}"}
-    [kcl] = [o for o in http.get(f"{base}/institutions?q=King", headers=auth).json()["institutions"]
-             if o["country"] == "GB"]
-    [result] = [r for r in http.get(f"{base}/candidates/me/results", headers=auth).json()["results"]
-                if r["status"] == "released"]
-    made = http.post(f"{base}/candidates/me/shares", json={"result_id": result["result_id"], "org_id": kcl["org_id"]},
-                     headers=auth)
+    [kcl] = [
+        o
+        for o in http.get(f"{base}/institutions?q=King", headers=auth).json()["institutions"]
+        if o["country"] == "GB"
+    ]
+    [result] = [
+        r
+        for r in http.get(f"{base}/candidates/me/results", headers=auth).json()["results"]
+        if r["status"] == "released"
+    ]
+    made = http.post(
+        f"{base}/candidates/me/shares",
+        json={"result_id": result["result_id"], "org_id": kcl["org_id"]},
+        headers=auth,
+    )
     assert made.status_code == 201, made.text
 
 
 def signed_in(browser: Browser, site: Site, token: str, lang: str = "en") -> Page:
     page = _page(browser, site, lang, js=False)
     host = site.base_url.split("//", 1)[1].split(":", 1)[0]  # host-only, path /: as __Host- needs
-    page.context.add_cookies([{"name": "__Host-session", "value": token, "domain": host, "path": "/",
-                               "secure": True, "httpOnly": True, "sameSite": "Lax"}])
+    page.context.add_cookies(
+        [
+            {
+                "name": "__Host-session",
+                "value": token,
+                "domain": host,
+                "path": "/",
+                "secure": True,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
     return page
 
 
@@ -172,7 +196,9 @@ def test_shared_results_view_search_download_template(browser: Browser, site: Si
     no_axe_violations_twin(page)
     # it is offered for a data file
     page.get_by_role("link", name="Shared results").first.click()
-    expect(page.get_by_label("Template", exact=True).locator("option", has_text="Admissions")).to_have_count(1)
+    expect(page.get_by_label("Template", exact=True).locator("option", has_text="Admissions")).to_have_count(
+        1
+    )
     page.context.close()
 
 
