@@ -76,13 +76,15 @@ def check_secret_number(raw: object, field: str = "secret_number") -> str:
 
 
 def check_reference_number(raw: object, field: str = "reference_number") -> str:
-    """Return the reference number, trimmed, case kept as given.
+    """Return the reference number, trimmed and upper-cased: the one form it is stored in (a
+    results file's value goes through here) and looked up by (search, machine API), so a
+    reference is matched without regard to case (API.md Clarifications v1.1).
 
     Rules: 8 to 40 characters, each printable ASCII other than the space (``!`` to ``~``).
     """
     if not isinstance(raw, str) or len(raw) > 4 * REFERENCE_MAX_LENGTH:
         raise ValidationError({field: REFERENCE_NUMBER_MESSAGE})
-    text = raw.strip()
+    text = raw.strip().upper()
     if not REFERENCE_MIN_LENGTH <= len(text) <= REFERENCE_MAX_LENGTH:
         raise ValidationError({field: REFERENCE_NUMBER_MESSAGE})
     if not all("!" <= ch <= "~" for ch in text):

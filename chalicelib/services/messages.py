@@ -22,6 +22,7 @@ CANDIDATE_SIGN_IN_PAGE = "/sign-in"
 ORGANISATIONS_PAGE = "/organisations"
 BOARD_ORGANISATIONS_PAGE = "/board/organisations"
 CENTRE_SET_PASSWORD_PAGE = "/centres/set-password"
+ORG_SHARED_RESULTS_PAGE = "/organisations/shared-results"  # signed out: its sign-in comes first
 # Older callers name the JSON endpoint a token is posted to; the email opens its page instead.
 _PAGE_OF = {"/verifiers/set-password": SET_PASSWORD_PAGE, "/candidates/password-reset": RESET_PASSWORD_PAGE}
 
@@ -114,7 +115,7 @@ def join_declined(to: str, name: str, org_name: str, language: str | None = None
 def shares_alert(to: str, name: str, org_name: str, count: int, period: str | None = None,
                  language: str | None = None) -> Email:
     return _compose(to, "shares_alert", language, name=name, org_name=org_name, count=count,
-                    period=period or "", url=link(ORGANISATIONS_PAGE))
+                    period=period or "", url=link(ORG_SHARED_RESULTS_PAGE))
 
 
 def results_released(to: str, name: str | None, exam_name: str, language: str | None = None) -> Email:

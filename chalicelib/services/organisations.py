@@ -80,6 +80,7 @@ def register(data: dict, language: str = "en") -> dict:
     user = db.verifier_users.build(user_id, org_id, email, data["first_name"].strip(),
                                    data["family_name"].strip(), data["job_title"].strip(),
                                    role="primary", status="pending", created_at=now, language=language)
+    user.frequency = "immediate"  # the Primary User hears of each new share unless they choose otherwise
     outcome = db.organisations.register(org, user)
     if outcome is Registered.DOMAIN_TAKEN:
         raise Conflict(ALREADY_REGISTERED)

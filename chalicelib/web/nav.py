@@ -31,9 +31,9 @@ AREAS = {
     )),
     "verifier": Area("verifier", _("Results Verification Service"), "/organisations",
                      "/organisations/sign-in", "/organisations/sign-out", (
-        ("/organisations/shared-results", _("Shared results"), False),
-        ("/organisations/search", _("Candidate search"), False),
-        ("/organisations/downloads", _("Downloads"), False),
+        ("/organisations/shared-results", _("Shared results"), True),
+        ("/organisations/search", _("Candidate search"), True),
+        ("/organisations/downloads", _("Downloads"), True),
         ("/organisations/your-organisation", _("Your organisation"), True),
         ("/organisations/notifications", _("Email notifications"), True),
     )),

@@ -45,5 +45,7 @@ from . import (  # noqa: E402, F401
     candidates,
     centres,
     verifier_account,
+    verifier_downloads,
     verifier_org,
+    verifier_results,
 )

@@ -100,6 +100,7 @@ def test_sharing_needs_a_candidate_session(api, make_org):
 
 def test_immediate_alert_on_a_new_share(api, make_org, add_admin, candidate, outbox):
     org = make_org()
+    assert api.put_json("/verifiers/me/notifications", {"frequency": "off"}, token=org.token).status == 200
     admin, _ = add_admin(org)
     assert api.put_json("/verifiers/me/notifications", {"frequency": "immediate"}, token=admin).status == 200
     share(api, candidate, make_result(), org.org_id)

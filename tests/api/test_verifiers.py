@@ -42,7 +42,7 @@ def test_register_approve_set_password_login(api, outbox, staff):
     token = login(api, "ADA@uni-north.ac.uk").json["token"]
     me = api.get("/verifiers/me", token=token).json
     assert me["role"] == "primary" and me["organisation"]["org_id"] == org_id
-    assert me["notifications"] == {"frequency": "off"}
+    assert me["notifications"] == {"frequency": "immediate"}
     # approving twice is a conflict
     assert api.post(f"/staff/organisations/{org_id}/approve", token=staff).status == 409
 

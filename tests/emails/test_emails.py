@@ -48,7 +48,8 @@ def _emails(language: str):
         ("join_requested", m.join_requested("k@x.org", "Kim", "Lee", "lee@x.org", "Uni North", **lg),
          "/organisations"),
         ("join_declined", m.join_declined("k@x.org", "Kim", "Uni North", **lg), None),
-        ("shares_alert", m.shares_alert("k@x.org", "Kim", "Uni North", 3, "weekly", **lg), "/organisations"),
+        ("shares_alert", m.shares_alert("k@x.org", "Kim", "Uni North", 3, "weekly", **lg),
+         "/organisations/shared-results"),
         ("results_released", m.results_released("a@x.org", "Ana", "English B2 First", **lg), "/sign-in"),
         ("result_updated", m.result_updated("a@x.org", None, "English B2 First", **lg), "/sign-in"),
     ]

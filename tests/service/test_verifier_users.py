@@ -158,7 +158,7 @@ def test_removing_a_user_ends_their_sessions_and_frees_their_address(world, prim
 
 # ---------------------------------------------------------------- notifications and resets
 def test_only_daily_and_weekly_users_are_in_the_digest_index(world, primary):
-    assert vu.me(primary)["notifications"] == {"frequency": "off"}
+    assert vu.me(primary)["notifications"] == {"frequency": "immediate"}
     vu.set_frequency(primary, "daily")
     assert [u.user_id for u in store().verifier_users.digest_subscribers("daily")] == [primary.user_id]
     vu.set_frequency(primary, "weekly")

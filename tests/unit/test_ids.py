@@ -106,8 +106,8 @@ def test_secret_number_refuses(raw: object) -> None:
     ("raw", "expected"),
     [
         ("ABCD1234", "ABCD1234"),
-        ("  abcd1234  ", "abcd1234"),
-        ("ref-2024/001#X", "ref-2024/001#X"),
+        ("  abcd1234  ", "ABCD1234"),
+        ("ref-2024/001#X", "REF-2024/001#X"),
         ("!" * 8, "!" * 8),
         ("A" * 40, "A" * 40),
     ],
