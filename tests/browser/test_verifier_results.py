@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import PASSWORD, Site
+from .conftest import PASSWORD, Site, screenshot_for_readme
 from .test_candidate_journey import link_token
 from .test_journey import _page, no_axe_violations_twin
 
@@ -108,6 +108,7 @@ def test_shared_results_view_search_download_template(browser: Browser, site: Si
         expect(page.get_by_role("columnheader", name=column)).to_be_visible()
     expect(page.get_by_label(CANDIDATE_NAME, exact=False)).to_be_visible()
     no_axe_violations_twin(page)
+    screenshot_for_readme(page, "verifier-shared-results")
 
     # Filters: by name, then a range with nothing in it, then cleared
     label("Name or ID number").fill("zoe")
