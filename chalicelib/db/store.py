@@ -22,6 +22,7 @@ from .repos.audit import Audit
 from .repos.auth import Sessions, Tokens
 from .repos.batches import Batches
 from .repos.candidates import Candidates
+from .repos.checks import Checks
 from .repos.downloads import Downloads
 from .repos.limits import Counters
 from .repos.mfa import Mfa
@@ -54,6 +55,10 @@ class Store:
     @cached_property
     def candidates(self) -> Candidates:
         return Candidates(self.table)
+
+    @cached_property
+    def checks(self) -> Checks:
+        return Checks(self.table)
 
     @cached_property
     def counters(self) -> Counters:

@@ -10,6 +10,7 @@ from .auth import *  # noqa: F403
 from .base import Gsi1, Gsi2, Item  # noqa: F401
 from .batches import *  # noqa: F403
 from .candidates import *  # noqa: F403
+from .checks import *  # noqa: F403
 from .keys import *  # noqa: F403
 from .organisations import *  # noqa: F403
 from .results import *  # noqa: F403
