@@ -273,12 +273,15 @@ def list_results(id_number: str) -> dict:
 
 def get_result(id_number: str, rid: str) -> dict:
     from .candidate_results import result_view
+    from .check_codes import link_state
 
     released = _released(id_number)
     for entry in _entries(id_number):
         if entry.result_id == rid:
             view = result_view(released[rid]) if rid in released else pending_result(entry)
-            return view | {"lookup_enabled": rid not in lookup_off(id_number)}
+            check = link_state(released[rid]) if rid in released else {
+                "check_enabled": True, "check_code": None, "check_url": None}
+            return view | {"lookup_enabled": rid not in lookup_off(id_number)} | check
     raise NotFound("There is no result with that id on your account.")
 
 

@@ -48,7 +48,8 @@ def find(reference_number: str | None = None, id_number: str | None = None) -> d
         raise ValidationError({"reference_number": "Give a reference number or an ID number (one of them)"})
     if reference_number:
         ref = check_reference_number(reference_number)
-        found = [r for r in store().results.by_reference(ref) if r.reference_number.upper() == ref.upper()]
+        found = list({r.pk + r.sk: r for candidate in dict.fromkeys((ref, ref.upper()))
+                      for r in store().results.by_reference(candidate)}.values())
     else:
         found = store().results.of_candidate(normalise_id_number(id_number))
     return {"results": [staff_view(r) for r in found]}
