@@ -41,7 +41,7 @@ AREAS = {
     "staff": Area("staff", "Exam board console", "/board", "/board/sign-in", "/board/sign-out", (
         ("/board/batches", "Batches", False),
         ("/board/organisations", "Organisations", False),
-        ("/board/results", "Results", False),
+        ("/board/results", "Results", True),
         ("/board/centres", "Exam centres", False),
     )),
     "centre": Area("centre", _("Exam Centre Service"), "/centres", "/centres/sign-in", "/centres/sign-out", (

@@ -32,4 +32,12 @@ def not_found_page(ctx: Any) -> Response:
     return ctx.render("errors/404.html", status=404, title=ctx.gettext("Page not found"))
 
 
-from . import assets, candidate_account, candidate_details, candidate_results, candidates  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    assets,
+    board_results,
+    candidate_account,
+    candidate_details,
+    candidate_results,
+    candidates,
+    check,
+)
