@@ -136,7 +136,8 @@ def test_the_statement_qr_code_opens_a_check_that_follows_corrections_and_withdr
     first = statement_url()
     assert open_qr(first).has("Valid result")
     # a correction: the old statement's code says superseded, with the new code, which is valid
-    drop("incoming/results/r2.csv", csv_bytes([result_row(overall_score="176", **{"component:Reading": "177"})]))
+    corrected = result_row(overall_score="176", **{"component:Reading": "177"})
+    drop("incoming/results/r2.csv", csv_bytes([corrected]))
     second = statement_url()
     assert second != first
     old = open_qr(first)
@@ -158,12 +159,13 @@ def test_the_candidate_turns_the_check_link_off_and_on_from_the_result_page(visi
     assert page.status == 200 and page.has("Turn off the check link")
     code = code_for()
     assert page.has(f"/check/{code}")
-    off = visitor.submit("/results/B2FIRST-20250614", "/results/B2FIRST-20250614/check-link", {"enabled": "no"})
+    page_path, action = "/results/B2FIRST-20250614", "/results/B2FIRST-20250614/check-link"
+    off = visitor.submit(page_path, action, {"enabled": "no"})
     assert off.status == 303
     assert visitor.get(f"/check/{code}").status == 404
     page = visitor.get("/results/B2FIRST-20250614")
     assert page.has("The check link is off")
-    on = visitor.submit("/results/B2FIRST-20250614", "/results/B2FIRST-20250614/check-link", {"enabled": "yes"})
+    on = visitor.submit(page_path, action, {"enabled": "yes"})
     assert on.status == 303
     new = code_for()
     assert new != code and visitor.get(f"/check/{new}").has("Valid result")
