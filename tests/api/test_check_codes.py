@@ -177,3 +177,37 @@ def test_only_released_results_are_withdrawn(api, staff):
     make_result(status="held")
     r = api.post(f"/staff/results/{STAFF_ID}/withdraw", {"reason": "x"}, token=staff)
     assert r.status == 404
+
+
+def test_a_results_file_does_not_correct_a_withdrawn_result_and_a_correction_supersedes(api, entries, drop):
+    from chalicelib.db.store import store
+    from chalicelib.services import check_codes, result_events, withdrawal
+
+    from .conftest import csv_bytes, entry_row
+    from .test_results import result_row
+
+    seen = []
+    original = result_events.on_result_superseded
+    result_events.on_result_superseded = lambda old, new: seen.append((old, new))  # type: ignore[assignment]
+    try:
+        entries(entry_row())
+        drop("incoming/results/r1.csv", csv_bytes([result_row()]))
+        r = store().results.by_result_id("SIR094701", "B2FIRST-20260614")
+        old_code = check_codes.current_code(r)
+        drop("incoming/results/r2.csv", csv_bytes([result_row(overall_score="175")]))
+    finally:
+        result_events.on_result_superseded = original  # type: ignore[assignment]
+    # the seam was called once, with the version replaced and the new one
+    [(old, new)] = seen
+    assert (old.result_id, old.version, new.version) == ("B2FIRST-20260614", 1, 2)
+    v = api.get(f"/verify/{old_code}").json
+    assert v["status"] == "superseded" and v["superseded_by"] and v["result"]["overall_score"] is None
+    assert api.get(f"/verify/{v['superseded_by']}").json["result"]["overall_score"] == 175
+    # withdrawn, then a file tries to correct it: a row error, the result stays withdrawn
+    withdrawal.withdraw("staff-1", "SIR094701.B2FIRST-20260614", "Malpractice")
+    drop("incoming/results/r3.csv", csv_bytes([result_row(overall_score="176")]))
+    latest = store().batches.page(1, None).items[0]
+    assert latest.filename == "r3.csv" and latest.rows_failed == 1
+    assert "withdrawn" in str(latest.errors)
+    r = store().results.by_result_id("SIR094701", "B2FIRST-20260614")
+    assert r.withdrawn_at and int(r.overall_score) == 175
