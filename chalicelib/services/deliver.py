@@ -63,7 +63,7 @@ def statement_key(r: m.Result, code: str | None = None) -> str:
 
     code = code if code is not None else current_code(r)
     suffix = code.rpartition("-")[2][:8] if code else "nocode"
-    return f"statements/{r.id_number}/{r.result_id}-v{int(r.version)}-{suffix}.pdf"
+    return f"statements/{r.id_number}/{r.result_id}-{suffix}-v{int(r.version)}.pdf"
 
 
 def statement_data(r: m.Result, code: str | None = None) -> Any:
