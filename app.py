@@ -7,7 +7,17 @@ from __future__ import annotations
 from chalice import Chalice, Cron, Rate
 
 from chalicelib import config
-from chalicelib.api import candidates, machine, public, sharing, staff, staff_orgs, verifiers, webhooks
+from chalicelib.api import (
+    candidates,
+    checks,
+    machine,
+    public,
+    sharing,
+    staff,
+    staff_orgs,
+    verifiers,
+    webhooks,
+)
 from chalicelib.api import centres as centres_api
 from chalicelib.api import credentials as credential_routes
 from chalicelib.api.errors import handle_errors
@@ -27,6 +37,7 @@ app.register_blueprint(machine.bp)
 app.register_blueprint(webhooks.bp)
 app.register_blueprint(credential_routes.bp)
 app.register_blueprint(centres_api.bp)
+app.register_blueprint(checks.bp)
 app.register_blueprint(web.bp)  # the pages (chalicelib/web/README.md)
 
 

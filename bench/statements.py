@@ -44,6 +44,12 @@ FAMILY_NAMES = ["Łukasiewicz-Nguyễn", "Smith", "Παπαδοπούλου", "�
 EXAMS = [("FCE", "B2 First"), ("CAE", "C1 Advanced"), ("CPE", "C2 Proficiency"), ("PET", "B1 Preliminary")]
 
 
+def check_token(seed: int) -> str:
+    import base64
+
+    return base64.b32encode(seed.to_bytes(10, "big")).decode()
+
+
 def statements(n: int) -> list[StatementData]:
     out = []
     for i in range(n):
@@ -62,7 +68,11 @@ def statements(n: int) -> list[StatementData]:
             components=[("Reading", scores[0]), ("Use of English", scores[1]), ("Writing", scores[2]),
                         ("Listening", scores[3]), ("Speaking", None if i % 11 == 0 else scores[4])],
             reference_number=f"SOR-2025-{i:06d}-{(i * 7919) % 10000:04d}",
-            verification_url=f"https://results.example.org/verify/SOR-2025-{i:06d}?t={token:08x}",
+            # as services/check_codes.py writes them: the code (reference number + 80-bit token in
+            # base32) under the QR, the upper-case check URL in it (alphanumeric mode)
+            verification_url=f"HTTPS://RESULTS.EXAMPLE.ORG/CHECK/SOR-2025-{i:06d}-{(i * 7919) % 10000:04d}-"
+                             f"{check_token(token)}",
+            check_code=f"SOR-2025-{i:06d}-{(i * 7919) % 10000:04d}-{check_token(token)}",
             issued_on="2025-07-20",
         ))
     return out

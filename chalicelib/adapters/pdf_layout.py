@@ -297,11 +297,18 @@ def variable_ops(data: StatementData, measure: Measure, qr_matrix: list[bytes]) 
     count = len(qr_matrix)
     module = _QR_SIZE / (count + 8)
     ops.append(QrCode(_QR_X + 4 * module, _QR_Y + _QR_SIZE - 4 * module, module, qr_runs(qr_matrix)))
-    url_lines = wrap_anywhere(measure, REGULAR, clean(data.verification_url), 6, _QR_COLUMN_W)
-    if len(url_lines) > 3:
-        rest = "".join(url_lines[2:])
-        url_lines = url_lines[:2] + [fit_line(measure, REGULAR, rest, 6, _QR_COLUMN_W, 6)[0]]
     y = _QR_Y - 20
+    most = 3
+    code = clean(data.check_code)
+    if code:  # the check code, bold, under the caption; the address beneath it in two lines at most
+        for line in wrap_anywhere(measure, BOLD, code, 7, _QR_COLUMN_W)[:2]:
+            ops.append(_centred(measure, BOLD, line, 7, _QR_CX, y, INK, _QR_COLUMN_W))
+            y -= 8.4
+        most = 2
+    url_lines = wrap_anywhere(measure, REGULAR, clean(data.verification_url), 6, _QR_COLUMN_W)
+    if len(url_lines) > most:
+        rest = "".join(url_lines[most - 1:])
+        url_lines = url_lines[:most - 1] + [fit_line(measure, REGULAR, rest, 6, _QR_COLUMN_W, 6)[0]]
     for line in url_lines:
         ops.append(_centred(measure, REGULAR, line, 6, _QR_CX, y, GREY, _QR_COLUMN_W))
         y -= 7.2

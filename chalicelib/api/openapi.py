@@ -76,7 +76,8 @@ def _schemas() -> dict[str, Schema]:
     result_props: dict[str, Schema] = {
         "result_id": _S, "exam_code": _S, "exam_name": _S, "exam_date": _DATE,
         "exam_format": {"type": "string", "enum": ["paper", "computer"]},
-        "status": {"type": "string", "description": "`released`, or `pending` while waiting"},
+        "status": {"type": "string", "description": "`released`, `withdrawn` (by the exam board), or "
+                   "`pending` while waiting"},
         "overall_score": _INT_NULL, "grade": _S_NULL, "cefr_level": _S_NULL,
         "components": {"type": "array", "items": _obj({"name": _S, "score": _INT_NULL})},
         "reference_number": _S_NULL, "released_at": _TS_NULL,
@@ -142,6 +143,10 @@ def _schemas() -> dict[str, Schema]:
                                   "marketing_opt_in": _BOOL}),
         "Result": result,
         "ShareDetail": detail,
+        "StaffResult": {"allOf": [_ref("Result"), _obj({
+            "id_number": _S, "first_name": _S, "family_name": _S, "withdrawn_at": _TS_NULL,
+            "withdrawn_reason": _S_NULL})], "description": "A result as staff see it; `result_id` is "
+            "<id_number>.<result id>."},
         "Institution": _obj({"org_id": _S, "name": _S, "type": _S, "country": _S}),
         "CandidateShare": _obj({"share_id": _S, "result_id": _S, "org_id": _S, "organisation_name": _S,
                                 "shared_at": _TS, "viewed_at": _TS_NULL}),
@@ -255,6 +260,7 @@ def _operations() -> list[tuple[str, str, Schema]]:
     from . import (  # noqa: F401
         candidates,
         centres,
+        checks,
         credentials,
         machine,
         public,

@@ -23,6 +23,7 @@ from .repos.auth import Sessions, Tokens
 from .repos.batches import Batches
 from .repos.candidates import Candidates
 from .repos.centres import Centres
+from .repos.checks import Checks
 from .repos.credentials import Credentials
 from .repos.downloads import Downloads
 from .repos.limits import Counters
@@ -60,6 +61,10 @@ class Store:
     @cached_property
     def centres(self) -> Centres:
         return Centres(self.table)
+
+    @cached_property
+    def checks(self) -> Checks:
+        return Checks(self.table)
 
     @cached_property
     def counters(self) -> Counters:

@@ -27,3 +27,4 @@ class StatementData:
     reference_number: str
     verification_url: str  # encoded as a QR code on the page
     issued_on: str  # YYYY-MM-DD
+    check_code: str = ""  # printed under the QR code (services/check_codes.py); "" when none

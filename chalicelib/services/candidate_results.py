@@ -17,7 +17,8 @@ def result_view(r: m.Result) -> dict:
     exam = exams.get_exam(r.exam_code)
     return {
         "result_id": r.result_id, "exam_code": r.exam_code, "exam_name": exam.name if exam else r.exam_code,
-        "exam_date": r.exam_date, "exam_format": r.exam_format, "status": "released",
+        "exam_date": r.exam_date, "exam_format": r.exam_format,
+        "status": "withdrawn" if r.withdrawn_at else "released",
         "overall_score": int(r.overall_score) if r.overall_score is not None else None,
         "grade": r.grade, "cefr_level": r.cefr_level,
         "components": [{"name": c.name, "score": int(c.score) if c.score is not None else None}

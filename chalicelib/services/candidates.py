@@ -270,8 +270,15 @@ def list_results(id_number: str) -> dict:
     off = lookup_off(id_number)
     items = sorted(_entries(id_number), key=lambda e: (e.exam_date, e.exam_code), reverse=True)
     out = [(result_view(released[e.result_id]) if e.result_id in released else pending_result(e))
-           | {"lookup_enabled": e.result_id not in off} for e in items]
+           | {"lookup_enabled": e.result_id not in off} | _check(released.get(e.result_id)) for e in items]
     return {"results": out}
+
+
+def _check(r: m.Result | None) -> dict:
+    """The result's check link (services/check_codes.py); a pending result has none yet."""
+    from .check_codes import link_state
+
+    return link_state(r) if r is not None else {"check_enabled": True, "check_code": None, "check_url": None}
 
 
 def get_result(id_number: str, rid: str) -> dict:
@@ -281,7 +288,7 @@ def get_result(id_number: str, rid: str) -> dict:
     for entry in _entries(id_number):
         if entry.result_id == rid:
             view = result_view(released[rid]) if rid in released else pending_result(entry)
-            return view | {"lookup_enabled": rid not in lookup_off(id_number)}
+            return view | {"lookup_enabled": rid not in lookup_off(id_number)} | _check(released.get(rid))
     raise NotFound("There is no result with that id on your account.")
 
 

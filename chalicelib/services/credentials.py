@@ -19,7 +19,7 @@ MEDIA_TYPE = "application/ld+json"
 
 def _released(id_number: str, rid: str) -> Any:
     r = store().results.by_result_id(id_number, rid) if rid and len(rid) <= 64 else None
-    if r is None or r.status != "released":
+    if r is None or r.status != "released" or r.withdrawn_at:  # a withdrawn result is never vouched for
         raise NotFound("There is no released result with that id on your account.")
     return r
 
@@ -58,7 +58,7 @@ def credential(id_number: str, rid: str) -> dict:
     r = _released(id_number, rid)
     issue = _issue(r)
     again = store().results.get(r.id_number, r.sk, consistent=True)
-    if again is None or again.status != "released":  # withdrawn while we issued
+    if again is None or again.status != "released" or again.withdrawn_at:  # withdrawn while we issued
         status_list.revoke_result(r)
         raise NotFound("There is no released result with that id on your account.")
     doc = badge.credential(r, credential_id=issue.credential_id, valid_from=issue.valid_from, salt=issue.salt,

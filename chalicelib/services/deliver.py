@@ -56,14 +56,23 @@ def send_jobs(jobs: list[dict]) -> None:
 
 
 # ---------------------------------------------------------------- statements
-def statement_key(r: m.Result) -> str:
-    return f"statements/{r.id_number}/{r.result_id}-v{int(r.version)}.pdf"
+def statement_key(r: m.Result, code: str | None = None) -> str:
+    """The statement of this version with this check code (a new code, after the candidate
+    turned the link off and on, is a new statement)."""
+    from .check_codes import current_code
+
+    code = code if code is not None else current_code(r)
+    suffix = code.rpartition("-")[2][:8] if code else "nocode"
+    return f"statements/{r.id_number}/{r.result_id}-{suffix}-v{int(r.version)}.pdf"
 
 
-def statement_data(r: m.Result) -> Any:
+def statement_data(r: m.Result, code: str | None = None) -> Any:
+    """What the statement shows; its QR code holds the check URL of the result's current check
+    code (or of the check page, while the candidate has turned the link off)."""
     from ..domain.statement import StatementData
-    from .messages import link
+    from .check_codes import check_url, current_code
 
+    code = code if code is not None else current_code(r)
     exam = exams.get_exam(r.exam_code)
     return StatementData(
         first_name=r.first_name, family_name=r.family_name, date_of_birth=r.date_of_birth,
@@ -73,17 +82,19 @@ def statement_data(r: m.Result) -> Any:
         grade=r.grade, cefr_level=r.cefr_level,
         components=[(c.name, int(c.score) if c.score is not None else None) for c in r.components or []],
         reference_number=r.reference_number,
-        verification_url=link("/verify", reference_number=r.reference_number),
-        issued_on=(r.released_at or clock.iso())[:10],
+        verification_url=check_url(code) if code else f"{config.settings().public_base_url}/CHECK".upper(),
+        issued_on=(r.released_at or clock.iso())[:10], check_code=code or "",
     )
 
 
 def store_statement(r: m.Result) -> str:
     """Render the statement of this version to S3 and point the result at it."""
     from ..adapters.pdf import render_statement
+    from .check_codes import current_code
 
-    key = statement_key(r)
-    pdf = render_statement(statement_data(r))
+    code = current_code(r)
+    key = statement_key(r, code)
+    pdf = render_statement(statement_data(r, code))
     storage.put(config.settings().documents_bucket, key, pdf, "application/pdf")
     store().results.set_statement(r, key)
     return key

@@ -49,12 +49,13 @@ class _Row:
 
 
 class _Put:
-    __slots__ = ("claim", "held", "job", "refused", "row", "write")
+    __slots__ = ("claim", "held", "job", "refused", "row", "supersedes", "write")
 
     def __init__(self, row: _Row, write: Write, job: dict | None, held: bool,
                  claim: str | None = None) -> None:
         self.row, self.write, self.job, self.held = row, write, job, held
         self.claim, self.refused = claim, False
+        self.supersedes: int | None = None  # the released version a correction replaces
 
 
 class ResultsImporter:
@@ -158,12 +159,17 @@ class ResultsImporter:
                 else:
                     self.unchanged += 1
                 continue
+            if old.withdrawn_at is not None:  # the board withdrew it: a file does not undo that
+                late.append((r.n, "reference_number", "this result was withdrawn: it cannot be corrected"))
+                continue
             if old.status == "released":  # a correction of a released result applies at once
                 notice, released_at, c = UPDATED, old.released_at, {**c, "release_at": None}
             else:
                 notice, released_at = old.notice or RELEASED, None
             w, held = self._new(r, c, ref, old.version + 1, notice, digest, released_at, old)
-            puts.append(_Put(r, w, None if held else self._job(r.key, old.version + 1, notice), held))
+            put = _Put(r, w, None if held else self._job(r.key, old.version + 1, notice), held)
+            put.supersedes = old.version if old.status == "released" else None
+            puts.append(put)
 
         # A claim of ours whose result another file created meanwhile with another reference
         # number (which a result keeps for ever): given back.
@@ -182,15 +188,22 @@ class ResultsImporter:
                 p.row.claimed = p.claim
         puts = [p for p in puts if not p.refused]
         lost: list[_Row] = []
+        superseded: list[tuple[Key, int]] = []
         for p, ok in zip(puts, results.write([p.write for p in puts])):
             if not ok:
                 lost.append(p.row)  # a claim it created is given back once the result is read again
                 continue
             p.row.claimed = None  # stored: the claim is its result's
+            if p.supersedes is not None:
+                superseded.append((p.row.key, p.supersedes))
             if p.job is not None:
                 jobs.append(p.job)
             elif p.held:
                 self.held += 1
+        if superseded:
+            from .result_events import superseded_by_file
+
+            superseded_by_file(superseded)
         return lost
 
     def _new(self, r: _Row, c: dict[str, Any], ref: str, version: int, notice: str, digest: str,

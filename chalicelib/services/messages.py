@@ -130,6 +130,12 @@ def result_updated(to: str, name: str | None, exam_name: str, language: str | No
                     url=link(CANDIDATE_SIGN_IN_PAGE))
 
 
+def result_withdrawn(to: str, name: str | None, exam_name: str, language: str | None = None) -> Email:
+    """The exam board withdrew your result: no reason or score in the email, a link to sign in."""
+    return _compose(to, "result_withdrawn", language, name=name, exam_name=exam_name,
+                    url=link(CANDIDATE_SIGN_IN_PAGE))
+
+
 def send_quietly(mail: Email, what: str) -> None:
     """Send now; a failure is logged (by kind, without the address) and not shown to the user:
     an email must not break the request that caused it."""

@@ -54,7 +54,8 @@ def exam_name(code: str) -> str:
 def result_view(r: m.Result) -> dict:
     return {
         "result_id": r.result_id, "exam_code": r.exam_code, "exam_name": exam_name(r.exam_code),
-        "exam_date": r.exam_date, "exam_format": r.exam_format, "status": "released",
+        "exam_date": r.exam_date, "exam_format": r.exam_format,
+        "status": "withdrawn" if r.withdrawn_at else "released",
         "overall_score": int(r.overall_score) if r.overall_score is not None else None,
         "grade": r.grade, "cefr_level": r.cefr_level,
         "components": [{"name": c.name, "score": int(c.score) if c.score is not None else None}
@@ -242,21 +243,9 @@ def statement_pdf(result: m.Result) -> bytes:
     if result.statement_key and storage.exists(config.DOCUMENTS_BUCKET, result.statement_key):
         return storage.get(config.DOCUMENTS_BUCKET, result.statement_key)
     from ..adapters.pdf import render_statement
-    from ..domain.statement import StatementData
+    from .deliver import statement_data
 
-    return render_statement(StatementData(
-        first_name=result.first_name, family_name=result.family_name,
-        date_of_birth=result.date_of_birth, id_number=result.id_number,
-        centre_number=result.centre_number, exam_code=result.exam_code,
-        exam_name=exam_name(result.exam_code), exam_date=result.exam_date,
-        exam_format=result.exam_format,
-        overall_score=int(result.overall_score) if result.overall_score is not None else None,
-        grade=result.grade, cefr_level=result.cefr_level,
-        components=[(c.name, int(c.score) if c.score is not None else None) for c in result.components or []],
-        reference_number=result.reference_number,
-        verification_url=messages.link("/verify", reference_number=result.reference_number),
-        issued_on=(result.released_at or clock.iso())[:10],
-    ))
+    return render_statement(statement_data(result))
 
 
 # ---------------------------------------------------------------- search by reference number

@@ -164,7 +164,7 @@ def view(w: m.Webhook) -> dict:
         "webhook_id": w.webhook_id, "url": w.url, "status": w.status, "created_at": w.created_at,
         "last_success_at": w.last_success_at, "last_failure_at": w.last_failure_at,
         "last_error": w.last_error, "deliveries_ok": w.deliveries_ok,
-        "deliveries_parked": w.deliveries_parked, "events": ["share.created"],
+        "deliveries_parked": w.deliveries_parked, "events": ["share.created", "share.withdrawn"],
     }
 
 
@@ -204,6 +204,21 @@ def share_created(org_id: str, share_id: str, shared_at: str) -> int:
     event = {"id": "evt_" + secrets.token_hex(12), "type": "share.created", "created_at": clock.iso(),
              "data": {"share_id": share_id, "org_id": org_id, "shared_at": shared_at,
                       "api_url": f"{config.settings().public_base_url}/api/v1/shares?since={shared_at}"}}
+    now = clock.now()
+    return queue.send_many(config.WEBHOOK_QUEUE, (
+        {"webhook_id": w.webhook_id, "org_id": org_id, "event": event, "attempt": 1, "first_at": now,
+         "not_before": now} for w in hooks))
+
+
+def share_withdrawn(org_id: str, share_id: str, result_id: str, withdrawn_at: str) -> int:
+    """Enqueue a `share.withdrawn` event (the exam board withdrew the shared result) for each of
+    the organisation's webhooks; like `share.created` it carries no candidate data."""
+    hooks = org_webhooks(org_id)
+    if not hooks:
+        return 0
+    event = {"id": "evt_" + secrets.token_hex(12), "type": "share.withdrawn", "created_at": clock.iso(),
+             "data": {"share_id": share_id, "org_id": org_id, "result_id": result_id,
+                      "withdrawn_at": withdrawn_at}}
     now = clock.now()
     return queue.send_many(config.WEBHOOK_QUEUE, (
         {"webhook_id": w.webhook_id, "org_id": org_id, "event": event, "attempt": 1, "first_at": now,

@@ -85,6 +85,22 @@ def credential(ctx: Ctx, result_id: str) -> Response:
         "Cache-Control": "no-store"})
 
 
+@bp.route("/results/{result_id}/check-link", methods=["POST"], content_types=[FORM])
+@page
+def check_link(ctx: Ctx, result_id: str) -> Response:
+    """Turn the result's check link off, or on again with a new code (services/check_codes.py)."""
+    from ..domain.errors import NotFound
+    from ..services import check_codes
+
+    form = ctx.form()
+    who = ctx.require(CANDIDATE)
+    try:
+        check_codes.set_link(who.subject, result_id[:64], form.get("enabled") == "yes")
+    except NotFound:
+        return not_found_page(ctx)
+    return ctx.redirect(f"/results/{result_id}")
+
+
 # ---------------------------------------------------------------- share
 def _share_page(ctx: Ctx, row: dict, q: str, found: list[dict] | None, errors: FormErrors,
                 status: int = 200) -> Response:

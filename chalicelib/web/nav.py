@@ -41,7 +41,7 @@ AREAS = {
     "staff": Area("staff", "Exam board console", "/board", "/board/sign-in", "/board/sign-out", (
         ("/board/batches", "Batches", True),
         ("/board/organisations", "Organisations", True),
-        ("/board/results", "Results", False),
+        ("/board/results", "Results", True),
         ("/board/centres", "Exam centres", True),
     )),
     "centre": Area("centre", _("Exam Centre Service"), "/centres", "/centres/sign-in", "/centres/sign-out", (

@@ -11,6 +11,7 @@ from .base import Gsi1, Gsi2, Item  # noqa: F401
 from .batches import *  # noqa: F403
 from .candidates import *  # noqa: F403
 from .centres import *  # noqa: F403
+from .checks import *  # noqa: F403
 from .credentials import *  # noqa: F403
 from .keys import *  # noqa: F403
 from .organisations import *  # noqa: F403

@@ -60,6 +60,11 @@ class Result(Item):
     # The email the current version calls for ("released" / "updated"); the worker's
     # idempotency keys on it with the version, so a re-run never sends it twice.
     notice = UnicodeAttribute(null=True)
+    # Withdrawn by the exam board (services/withdrawal.py): shown as withdrawn everywhere; a
+    # results file does not correct a withdrawn result (db/repos/results.py keeps it so).
+    withdrawn_at = UnicodeAttribute(null=True)
+    withdrawn_reason = UnicodeAttribute(null=True)
+    withdrawn_by = UnicodeAttribute(null=True)
 
     @staticmethod
     def keys(id_number: str, exam_date: str, exam_code: str) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from ..table import Raw, Table
 Key = tuple[str, str, str]  # (id_number, exam_date, exam_code)
 ENTRY_COPIED = ["first_name", "family_name", "date_of_birth", "centre_number", "exam_format"]
 STATE_FIELDS = ["pk", "sk", "reference_number", "version", "content_hash", "status", "release_at",
-                "released_at", "batch_id", "notice"]
+                "released_at", "batch_id", "notice", "withdrawn_at"]
 WRITERS = 16
 R = m.Result
 
@@ -42,6 +42,7 @@ class Stored:
     released_at: str | None
     batch_id: str | None
     notice: str | None
+    withdrawn_at: str | None = None  # a withdrawn result is not corrected (a row error)
 
 
 @dataclass(slots=True)
@@ -91,7 +92,7 @@ def _as_read(old: Stored) -> Any:
     release time (a correction, a release and a moved release each change one of them)."""
     cond: Any = R.version == old.version
     for attr, value in ((R.status, old.status), (R.content_hash, old.content_hash),
-                        (R.release_at, old.release_at)):
+                        (R.release_at, old.release_at), (R.withdrawn_at, old.withdrawn_at)):
         cond &= attr.does_not_exist() if value is None else attr == value
     return cond
 
@@ -120,7 +121,8 @@ class Results:
         found = self.t.read_raw(R, [_pk_sk(k) for k in keys], STATE_FIELDS, consistent)
         return {_key_of(i["pk"]["S"], i["sk"]["S"]): Stored(
             _s(i, "reference_number"), int(i["version"]["N"]), _s(i, "content_hash"), _s(i, "status"),
-            _s(i, "release_at"), _s(i, "released_at"), _s(i, "batch_id"), _s(i, "notice")) for i in found}
+            _s(i, "release_at"), _s(i, "released_at"), _s(i, "batch_id"), _s(i, "notice"),
+            _s(i, "withdrawn_at")) for i in found}
 
     def claim_refs(self, claims: Sequence[tuple[str, Key]]) -> list[str | None]:
         """Claim each reference number for its result: "created", "ours" (already its claim) or
@@ -211,6 +213,16 @@ class Results:
 
     def of_candidate(self, id_number: str) -> list[m.Result]:
         return self.t.query(R, m.CAND + id_number, R.sk.startswith(m.RESULT)).items
+
+    def by_reference(self, reference_number: str, limit: int = 5) -> list[m.Result]:
+        """The result holding this reference number (one Query of gsi1)."""
+        return self.t.query(R.by_reference, m.REF + reference_number, limit=limit).items
+
+    def withdraw(self, r: m.Result, at: str, reason: str, by: str) -> bool:
+        """Mark a released result withdrawn, if it is still that version and not withdrawn."""
+        actions = [R.withdrawn_at.set(at), R.withdrawn_reason.set(reason), R.withdrawn_by.set(by)]
+        return self.t.update(r, actions, (R.version == r.version) & (R.status == "released")
+                             & R.withdrawn_at.does_not_exist())
 
     def set_statement(self, r: m.Result, key: str) -> bool:
         """Point the result at its statement, if it is still that version."""
