@@ -18,7 +18,7 @@ from __future__ import annotations
 from ..adapters import clock
 from ..db.store import store
 from ..domain.domains import in_domain, norm_email, website_domain
-from ..domain.errors import Conflict, Unauthenticated, ValidationError
+from ..domain.errors import Conflict, NotFound, Unauthenticated, ValidationError
 from . import messages
 from . import security as sec
 
@@ -32,7 +32,7 @@ def invite(id_number: str, email: str, website: str, result_id: str | None = Non
            language: str | None = None) -> dict:
     """Invite the organisation at `website` to register, writing to `email`. `language`: the
     page's (the candidate's language now), else the account's."""
-    from . import candidates, organisations
+    from . import organisations
 
     email = norm_email(email)
     domain = website_domain(website)
@@ -46,7 +46,7 @@ def invite(id_number: str, email: str, website: str, result_id: str | None = Non
     if account is None:  # the session outlived the account
         raise Unauthenticated("The session has ended. Log in again.")
     if result_id:
-        candidates.get_result(id_number, result_id)  # NotFound unless it is the candidate's
+        _own_result(id_number, result_id)
     if organisations.approved_org_for_email(email) is not None:  # its domain or a parent's
         raise Conflict(ALREADY_LISTED)
     pending = db.organisations.owner_of_domain(domain) is not None
@@ -61,6 +61,15 @@ def invite(id_number: str, email: str, website: str, result_id: str | None = Non
     lang = language or messages.language_of(account)
     messages.send_quietly(messages.org_invitation(email, account.first_name, lang), "org_invitation")
     return reply | {"status": "sent"}
+
+
+def _own_result(id_number: str, result_id: str) -> None:
+    """NotFound unless `result_id` names one of the candidate's results."""
+    from ..db import models as m
+
+    parsed = m.parse_result_id(result_id)
+    if not parsed or store().shares.candidate_result(id_number, *parsed) is None:
+        raise NotFound("There is no result with that id on your account.")
 
 
 def tell_inviters(domain: str, org_name: str) -> int:
