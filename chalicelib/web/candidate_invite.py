@@ -15,6 +15,7 @@ from .routes import bp, not_found_page
 @bp.route("/results/{result_id}/share/invite", methods=["POST"], content_types=[FORM])
 @page
 def invite(ctx: Ctx, result_id: str) -> Response:
+    from ..domain.domains import website_domain
     from ..domain.errors import Conflict, RateLimited, ValidationError
     from ..services import invitations
     from .candidate_account import check_email
@@ -33,7 +34,7 @@ def invite(ctx: Ctx, result_id: str) -> Response:
         check_email(ctx, errors, email)
     if not website:
         errors.add("website", ctx.gettext("Enter the organisation’s website"))
-    elif len(website) > 200:
+    elif len(website) > 200 or website_domain(website) is None:
         errors.add("website", ctx.gettext("Enter a web address like https://www.example.ac.uk"))
     status = 400
     if not errors:
