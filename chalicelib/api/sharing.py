@@ -6,9 +6,9 @@ from chalice import Response
 
 from .auth import principal
 from .body import body, parse_as, spec
-from .docs import NO_CONTENT, PAGE, list_of, ok, operation, path_param, query, ref, reply
+from .docs import NO_CONTENT, PAGE, S, list_of, obj, ok, operation, path_param, query, ref, reply
 from .errors import Routes
-from .http import Field, json_response, no_content, page_params
+from .http import Field, check_email, json_response, no_content, page_params
 
 bp = Routes(__name__)
 
@@ -18,6 +18,13 @@ bp = Routes(__name__)
 class Share:
     result_id: str = spec(Field(str, max_len=64))
     org_id: str = spec(Field(str, max_len=64))
+
+
+@body
+class Invitation:
+    email: str = spec(Field(str, max_len=254, check=check_email))
+    website: str = spec(Field(str, max_len=200))
+    result_id: str | None = spec(Field(str, max_len=64, required=False))
 
 
 def _me() -> str:
@@ -66,3 +73,19 @@ def revoke_share(share_id: str) -> Response:
 
     shares.revoke(_me(), share_id)
     return no_content()
+
+
+@bp.route("/candidates/me/invitations", methods=["POST"])
+@operation("sharing", "Invite an organisation that is not listed to register (at most 3 a day; "
+           "the email address must be at the website's domain)",
+           {"202": reply(obj({"email": S, "website": S, "domain": S,
+                              "status": {"type": "string", "enum": ["sent", "already_invited",
+                                                                    "awaiting_approval"]}}),
+                         "Invited (or invited before, or registered and awaiting approval)")},
+           body=Invitation)
+def create_invitation() -> Response:
+    from ..services import invitations
+
+    who = _me()
+    data = parse_as(bp.current_request, Invitation)
+    return json_response(invitations.invite(who, data.email, data.website, data.result_id), 202)

@@ -26,6 +26,7 @@ from .repos.centres import Centres
 from .repos.checks import Checks
 from .repos.credentials import Credentials
 from .repos.downloads import Downloads
+from .repos.invitations import Invitations
 from .repos.limits import Counters
 from .repos.mfa import Mfa
 from .repos.organisations import Organisations
@@ -77,6 +78,10 @@ class Store:
     @cached_property
     def downloads(self) -> Downloads:
         return Downloads(self.table)
+
+    @cached_property
+    def invitations(self) -> Invitations:
+        return Invitations(self.table)
 
     @cached_property
     def mfa(self) -> Mfa:

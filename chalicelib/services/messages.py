@@ -19,6 +19,7 @@ VERIFY_EMAIL_PAGE = "/verify-email"
 RESET_PASSWORD_PAGE = "/reset-password"
 SET_PASSWORD_PAGE = "/organisations/set-password"
 CANDIDATE_SIGN_IN_PAGE = "/sign-in"
+CANDIDATE_RESULTS_PAGE = "/results"  # signed out: its sign-in comes first
 ORGANISATIONS_PAGE = "/organisations"
 BOARD_ORGANISATIONS_PAGE = "/board/organisations"
 CENTRE_SET_PASSWORD_PAGE = "/centres/set-password"
@@ -134,6 +135,20 @@ def result_withdrawn(to: str, name: str | None, exam_name: str, language: str | 
     """The exam board withdrew your result: no reason or score in the email, a link to sign in."""
     return _compose(to, "result_withdrawn", language, name=name, exam_name=exam_name,
                     url=link(CANDIDATE_SIGN_IN_PAGE))
+
+
+# ---------------------------------------------------------------- invitations (services/invitations.py)
+def org_invitation(to: str, candidate_first_name: str | None, language: str | None = None) -> Email:
+    """To an organisation a candidate could not find: register to receive results. The
+    candidate's first name only, never a result; the link opens the organisations' start page."""
+    return _compose(to, "org_invitation", language, name=None, to_organisation=True,
+                    candidate=candidate_first_name or "", url=link(ORGANISATIONS_PAGE))
+
+
+def invited_org_approved(to: str, name: str | None, org_name: str, language: str | None = None) -> Email:
+    """To a candidate who invited an organisation: it is approved, you can share with it now."""
+    return _compose(to, "invited_org_approved", language, name=name, org_name=org_name,
+                    url=link(CANDIDATE_RESULTS_PAGE))
 
 
 def send_quietly(mail: Email, what: str) -> None:

@@ -143,6 +143,9 @@ def approve(org_id: str) -> dict:
     token = sec.issue_token("verifier_password", "verifier", user.user_id, SET_PASSWORD_SECONDS)
     send_quietly(messages.org_approved(user.email, user.first_name, org.name, token,
                                           messages.language_of(user)), "org_approved")
+    from . import invitations  # the candidates who invited it can share with it now
+
+    invitations.tell_inviters(org.domain, org.name)
     return staff_view(org, user)
 
 

@@ -15,6 +15,7 @@ from .routes import bp, not_found_page
 
 CANDIDATE = "candidate"
 SHARES_PER_PAGE = 50
+INVITED_STATUSES = ("sent", "already_invited", "awaiting_approval")  # services/invitations.py
 
 
 def _today() -> str:
@@ -103,8 +104,10 @@ def check_link(ctx: Ctx, result_id: str) -> Response:
 
 # ---------------------------------------------------------------- share
 def _share_page(ctx: Ctx, row: dict, q: str, found: list[dict] | None, errors: FormErrors,
-                status: int = 200) -> Response:
+                status: int = 200, invite: dict | None = None, invited: str | None = None) -> Response:
     from babel import Locale
+
+    from ..services.invitations import INVITES_PER_DAY
 
     names = Locale.parse(ctx.lang).territories
     types = _org_types(ctx)
@@ -112,7 +115,9 @@ def _share_page(ctx: Ctx, row: dict, q: str, found: list[dict] | None, errors: F
         org["country_name"] = names.get(org.get("country") or "", org.get("country") or "")
         org["type_name"] = types.get(org.get("type") or "", org.get("type") or "")
     return ctx.render("candidates/share.html", status=status, signed_in=True, r=row, q=q, found=found,
-                      errors=errors, title=ctx.gettext("Share your result"))
+                      errors=errors, invite=invite or {}, invited=invited,
+                      invites_per_day=INVITES_PER_DAY,
+                      title=ctx.gettext("Share your result"))
 
 
 def _org_types(ctx: Ctx) -> dict[str, str]:
@@ -133,8 +138,10 @@ def share_form(ctx: Ctx, result_id: str) -> Response:
     if row is None or row["status"] != "released":
         return not_found_page(ctx)
     query = ctx.request.query_params or {}
+    invited = query.get("invited")
     if "q" not in query:
-        return _share_page(ctx, row, "", None, FormErrors())
+        return _share_page(ctx, row, "", None, FormErrors(),
+                           invited=invited if invited in INVITED_STATUSES else None)
     q = query.get("q", "").strip()[:200]
     errors = FormErrors()
     try:

@@ -42,6 +42,7 @@ from . import (  # noqa: E402, F401
     board_results,
     candidate_account,
     candidate_details,
+    candidate_invite,
     candidate_results,
     candidates,
     centres,

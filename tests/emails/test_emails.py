@@ -52,6 +52,8 @@ def _emails(language: str):
          "/organisations/shared-results"),
         ("results_released", m.results_released("a@x.org", "Ana", "English B2 First", **lg), "/sign-in"),
         ("result_updated", m.result_updated("a@x.org", None, "English B2 First", **lg), "/sign-in"),
+        ("org_invitation", m.org_invitation("k@x.org", "Ana", **lg), "/organisations"),
+        ("invited_org_approved", m.invited_org_approved("a@x.org", "Ana", "Uni North", **lg), "/results"),
     ]
 
 

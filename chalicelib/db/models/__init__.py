@@ -13,6 +13,7 @@ from .candidates import *  # noqa: F403
 from .centres import *  # noqa: F403
 from .checks import *  # noqa: F403
 from .credentials import *  # noqa: F403
+from .invitations import *  # noqa: F403
 from .keys import *  # noqa: F403
 from .organisations import *  # noqa: F403
 from .results import *  # noqa: F403
