@@ -27,6 +27,7 @@ CANDIDATES = int(os.environ.get("RELEASE_CANDIDATES", "20000"))
 CAP_S = float(os.environ.get("RELEASE_CAP_S", "3600"))  # generous: the stall was 30+ minutes
 STAFF_EMAIL = "staff@exam-board.example"
 STAFF_PASSWORD = "bench-Staff-password-2025!"
+STAFF_TOTP_SECRET = "BENCHSTAFFTOTPSECRETONLY23456723"  # base32: the stack enrols its staff account with it
 FINISHED = ("completed", "completed_with_errors", "failed")
 COMPONENTS = ["Reading", "Use of English", "Writing", "Listening", "Speaking"]
 
@@ -72,7 +73,8 @@ class LocalStack:
         self.log_path = workdir / "stack.log"
         env = {**os.environ, "PORT": str(self.port), "MOTO_PORT": str(self.moto_port),
                "OUTBOX_DIR": str(workdir / "outbox"), "STAFF_EMAIL": STAFF_EMAIL,
-               "STAFF_PASSWORD": STAFF_PASSWORD, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"}
+               "STAFF_PASSWORD": STAFF_PASSWORD, "STAFF_TOTP_SECRET": STAFF_TOTP_SECRET,
+               "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"}
         with open(self.log_path, "wb") as log_file:
             self.proc = subprocess.Popen([sys.executable, "-m", "devstack"], cwd=ROOT, env=env,
                                          stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -146,13 +148,22 @@ def _wait(stack: LocalStack, token: str, filename: str, done: Any, what: str, st
         time.sleep(2)
 
 
+def staff_session(stack: LocalStack) -> str:
+    """Staff sign in in two steps: the password, then a TOTP code (services/mfa.py)."""
+    import pyotp
+
+    first = _call("POST", f"{stack.base}/staff/login", {"email": STAFF_EMAIL, "password": STAFF_PASSWORD})
+    done = _call("POST", f"{stack.base}/staff/login/mfa",
+                 {"mfa_token": first["mfa_token"], "code": pyotp.TOTP(STAFF_TOTP_SECRET).now()})
+    return str(done["token"])
+
+
 def run() -> dict[str, float]:
     n = CANDIDATES
     with tempfile.TemporaryDirectory(prefix="bench-release-") as tmp:
         stack = LocalStack(Path(tmp))
         try:
-            token = _call("POST", f"{stack.base}/staff/login",
-                          {"email": STAFF_EMAIL, "password": STAFF_PASSWORD})["token"]
+            token = staff_session(stack)
             s3 = stack.s3()
             bucket = "exam-results-local-batches"
             started = time.monotonic()
