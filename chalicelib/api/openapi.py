@@ -271,6 +271,8 @@ def _operations() -> list[tuple[str, str, Schema]]:
         webhooks,
     )
 
+    from . import examples
+
     ops: list[tuple[str, str, Schema]] = []
     for (method, path), op in OPERATIONS.items():
         o: Schema = {"tags": [op.tag], "summary": op.summary, "operationId": _op_id(method, path),
@@ -279,6 +281,7 @@ def _operations() -> list[tuple[str, str, Schema]]:
             o["requestBody"] = {"required": True, "content": {_JSON: {"schema": request_schema(op.body)}}}
         if op.params:
             o["parameters"] = list(op.params)
+        examples.apply(method, path, o)
         ops.append((method, path, o))
     return ops
 
