@@ -262,6 +262,7 @@ def _operations() -> list[tuple[str, str, Schema]]:
         centres,
         checks,
         credentials,
+        examples,
         machine,
         public,
         sharing,
@@ -270,8 +271,6 @@ def _operations() -> list[tuple[str, str, Schema]]:
         verifiers,
         webhooks,
     )
-
-    from . import examples
 
     ops: list[tuple[str, str, Schema]] = []
     for (method, path), op in OPERATIONS.items():
