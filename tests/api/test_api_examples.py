@@ -34,6 +34,7 @@ def test_a_broken_example_is_caught(app_module) -> None:
     from chalicelib.api.openapi import document
 
     doc = document()
-    schema = doc["paths"]["/api/v1/results"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    reply = doc["paths"]["/api/v1/results"]["get"]["responses"]["200"]
+    schema = reply["content"]["application/json"]["schema"]
     with pytest.raises(jsonschema.ValidationError):
         _valid(doc, schema, {"overall_score": "high"})
