@@ -27,7 +27,7 @@ typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib devstack
 
 test: $(STAMP) assets chromium vc-verifier lint typecheck infra-test
-	$(PY) -m pytest -n 2 -q tests
+	$(PY) -m pytest -n 2 -q --durations=15 tests
 
 # The long runs at full size (nightly, or before a release): the fault-injection release with
 # 2,000 candidates and the fuzz at 28/12/8 examples per operation (make test: 400, 10/5/3).
