@@ -328,7 +328,8 @@ class ExamResultsStack(cdk.Stack):
             "STAGE": settings.stage,
             **names,
             "SENDER_EMAIL": settings.sender_email,
-            **({"STAFF_ALERT_EMAIL": settings.staff_alert_email} if settings.staff_alert_email else {}),
+            # empty: nobody is told (set it to the staff mailbox, comma-separated for several)
+            "STAFF_ALERT_EMAIL": settings.staff_alert_email or "",
             # The distribution's address: its alias (settings.domain_name) when one is given,
             # else the configured public_base_url. Not the generated *.cloudfront.net name: the
             # distribution's origin is this API, so the functions cannot reference it (a cycle).
