@@ -27,10 +27,10 @@ typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib devstack
 
 test: $(STAMP) assets chromium vc-verifier lint typecheck infra-test
-	$(PY) -m pytest -n 2 -q --durations=15 tests
+	$(PY) -m pytest -n 3 -q --durations=15 tests
 
 # The long runs at full size (nightly, or before a release): the fault-injection release with
-# 2,000 candidates and the fuzz at 28/12/8 examples per operation (make test: 400, 10/5/3).
+# 2,000 candidates and the fuzz at 28/12/8 examples per operation (make test: 250, 6/3/2).
 test-deep: $(STAMP) assets
 	TEST_DEPTH=deep $(PY) -m pytest -n 2 -q -m slow tests
 

@@ -1,5 +1,5 @@
 """Injected faults at size: SES throttling on 10% of sends, one worker crash mid-batch -> every
-registered candidate gets exactly one email. 400 candidates in `make test`; 2,000 in
+registered candidate gets exactly one email. 250 candidates in `make test`; 2,000 in
 `make test-deep` (TEST_DEPTH=deep), or any number with FAULT_CANDIDATES."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from .conftest import csv_bytes
 from .test_results import SCORES
 
-N = int(os.environ.get("FAULT_CANDIDATES") or (2000 if os.environ.get("TEST_DEPTH") == "deep" else 400))
+N = int(os.environ.get("FAULT_CANDIDATES") or (2000 if os.environ.get("TEST_DEPTH") == "deep" else 250))
 
 
 @pytest.fixture
