@@ -26,8 +26,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib devstack
 
-test: $(STAMP) assets chromium vc-verifier lint typecheck infra-test
-	$(PY) -m pytest -n 3 -q --durations=15 tests
+# The infrastructure tests (infra/.venv's install when needed, then one CDK synth on node, about
+# 90 s) run beside pytest rather than before it; their output follows pytest's, and either
+# failing fails `make test`.
+test: $(STAMP) assets chromium vc-verifier lint typecheck
+	@$(MAKE) --no-print-directory infra-test > .infra-test.log 2>&1 & infra=$$!; \
+	$(PY) -m pytest -n 2 -q --durations=15 tests; tests=$$?; \
+	wait $$infra; infra_rc=$$?; echo "--- infra tests (tests/infra, infra/.venv):"; cat .infra-test.log; \
+	test $$tests -eq 0 && test $$infra_rc -eq 0
 
 # The long runs at full size (nightly, or before a release): the fault-injection release with
 # 2,000 candidates and the fuzz at 28/12/8 examples per operation (make test: 250, 6/3/2).
