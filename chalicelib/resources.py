@@ -59,10 +59,10 @@ def dlq_name(queue: str) -> str:
     return f"{queue}-dlq"
 
 
-# S3 -> SQS: files under these prefixes of the batch bucket notify the uploads queue.
+# S3 -> SQS: files under this prefix of the batch bucket notify the uploads queue; a file of each
+# kind of batch (services/batches.py) goes under incoming/<kind>/.
 INCOMING_PREFIX = "incoming/"
-INCOMING_ENTRIES = "incoming/entries/"
-INCOMING_RESULTS = "incoming/results/"
+BATCH_KINDS = ("entries", "results", "centres")
 
 # The documents bucket: test day photos live under this prefix (put there by the exam board; a
 # results row names one in `photo_key`). Statements and error reports live elsewhere in the same

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 
+from ..resources import BATCH_KINDS
 from .body import field_specs, is_partial, schema_extras
 from .docs import BOOL as _BOOL
 from .docs import DATE as _DATE
@@ -186,7 +187,7 @@ def _schemas() -> dict[str, Schema]:
         "WebhookCreated": _obj({**webhook, "secret": {"type": "string", "description": "signing secret, "
                                                       "shown once"}}),
         "Batch": _obj({
-            "batch_id": _S, "kind": {"type": "string", "enum": ["entries", "results"]}, "filename": _S,
+            "batch_id": _S, "kind": {"type": "string", "enum": list(BATCH_KINDS)}, "filename": _S,
             "status": {"type": "string", "enum": batch_statuses}, "message": _S_NULL,
             "rows_total": _INT, "rows_ok": _INT, "rows_failed": _INT, "rows_unchanged": _INT,
             "errors": {"type": "array", "items": _obj({"row": _INT, "field": _S, "message": _S})},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chalice import Response
 
+from ..resources import BATCH_KINDS
 from .auth import principal
 from .body import body, parse_as, spec
 from .docs import PAGE, list_of, ok, operation, path_param, ref, reply
@@ -28,7 +29,7 @@ class LoginMfa:
 
 @body
 class CreateBatch:
-    kind: str = spec(Field(str, choices=("entries", "results")))
+    kind: str = spec(Field(str, choices=BATCH_KINDS))
     filename: str = spec(Field(str, max_len=200))
 
 

@@ -1,7 +1,7 @@
 """Batch files from the exam board: the record staff see, and the ingest that fills it.
 
-A file reaches `process_object` from S3 -> SQS (`incoming/entries/` or `incoming/results/`),
-whether it was uploaded through `POST /staff/batches` or dropped straight into the bucket.
+A file reaches `process_object` from S3 -> SQS (`incoming/<kind>/`, kinds: entries, results,
+centres), whether it was uploaded through `POST /staff/batches` or dropped straight into the bucket.
 Every row is validated; good rows are stored in batch writes, bad rows are reported (row,
 field, message) in the batch record (first 100) and in a CSV error report in S3 (all).
 
@@ -30,7 +30,7 @@ from ..domain.errors import NotFound, ValidationError
 from ..observability import logger
 from .csvstream import NotCsv, rows
 
-KINDS = ("entries", "results")
+KINDS = resources.BATCH_KINDS
 MAX_FILE_BYTES = 200 * 1024 * 1024
 ERRORS_IN_RECORD = 100
 PROGRESS_EVERY = 500
@@ -61,9 +61,10 @@ class Importer(Protocol):
 
 def importers() -> dict[str, Callable[[m.Batch], Importer]]:
     """The importer of each batch kind (imported here, not registered by an import)."""
-    from . import entries, ingest_results
+    from . import entries, ingest_centres, ingest_results
 
-    return {"entries": entries.EntriesImporter, "results": ingest_results.ResultsImporter}
+    return {"entries": entries.EntriesImporter, "results": ingest_results.ResultsImporter,
+            "centres": ingest_centres.CentresImporter}
 
 
 # ---------------------------------------------------------------- records
@@ -76,7 +77,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def create(kind: str, filename: str, created_by: str) -> dict:
     if kind not in KINDS:
-        raise ValidationError({"kind": "must be one of: entries, results"})
+        raise ValidationError({"kind": "must be one of: " + ", ".join(KINDS)})
     name = _SAFE.sub("_", filename.strip().rsplit("/", 1)[-1])[:120].strip("._") or "upload.csv"
     batch_id = new_batch_id()
     key = f"{resources.INCOMING_PREFIX}{kind}/{batch_id}/{name}"

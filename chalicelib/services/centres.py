@@ -76,8 +76,10 @@ def _email(value: str, field: str, problems: dict[str, str]) -> str:
     return value
 
 
-def create_centre(data: dict, created_by: str) -> dict:
-    """A centre and its manager (an invited user): the manager gets a set-password email."""
+def check_centre(data: dict) -> tuple[dict, dict[str, str]]:
+    """A clean centre (centre_number, name, country, manager_name, manager_email), or its
+    problems (field: message): every problem, not only the first. Used by the console's form,
+    the JSON API and the `centres` batch file (services/ingest_centres.py)."""
     from ..domain.locales import organisation_country_problem
 
     problems: dict[str, str] = {}
@@ -92,22 +94,50 @@ def create_centre(data: dict, created_by: str) -> dict:
             problems["country"] = problem
     manager_name = _text(data, "manager_name", problems)
     manager_email = _email(_text(data, "manager_email", problems, 254), "manager_email", problems)
-    if problems:
-        raise ValidationError(problems)
+    return ({"centre_number": number, "name": name, "country": country, "manager_name": manager_name,
+             "manager_email": manager_email}, problems)
+
+
+CENTRE_TAKEN = "A centre with this centre number exists already."
+EMAIL_TAKEN = "This email address already has an exam centre account."
+
+
+class Taken(Conflict):
+    """The centre number, or the manager's email address, belongs to another centre already."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(CENTRE_TAKEN if field == "centre_number" else EMAIL_TAKEN)
+        self.field = field
+
+
+def add_centre(clean: dict, created_by: str) -> tuple[m.Centre, m.CentreUser]:
+    """Store a checked centre (from check_centre) and its manager, an invited user, and email the
+    manager a set-password link. Raises Taken, nothing written, when the number or the address
+    belongs to another centre."""
     now = clock.iso()
-    manager = store().centres.build_user(random_id(), number, manager_email, manager_name, "manager", now)
-    taken = store().centres.create(number, name, country, manager, created_at=now, created_by=created_by)
-    if taken == "centre_number":
-        raise Conflict("A centre with this centre number exists already.")
+    number = clean["centre_number"]
+    manager = store().centres.build_user(random_id(), number, clean["manager_email"], clean["manager_name"],
+                                         "manager", now)
+    taken = store().centres.create(number, clean["name"], clean["country"], manager, created_at=now,
+                                   created_by=created_by)
     if taken:
-        raise Conflict("This email address already has an exam centre account.")
+        raise Taken("centre_number" if taken == "centre_number" else "manager_email")
     centre = store().centres.get(number)
     assert centre is not None
-    _invite(manager, centre)
+    invite(manager, centre)
+    return centre, manager
+
+
+def create_centre(data: dict, created_by: str) -> dict:
+    """A centre and its manager, from the console's form or the JSON API."""
+    clean, problems = check_centre(data)
+    if problems:
+        raise ValidationError(problems)
+    centre, manager = add_centre(clean, created_by)
     return centre_view(centre) | {"manager": user_view(manager)}
 
 
-def _invite(user: m.CentreUser, centre: m.Centre) -> None:
+def invite(user: m.CentreUser, centre: m.Centre) -> None:
     token = sec.issue_token("centre_password", KIND, user.user_id, SET_PASSWORD_SECONDS)
     mail = messages.centre_invited(user.email, user.name, centre.name, token)
     messages.send_quietly(mail, "centre_invited")
@@ -201,7 +231,7 @@ def add_user(who: CentreActor, data: dict) -> dict:
     user = store().centres.build_user(random_id(), who.centre_number, email, name, "user", clock.iso())
     if not store().centres.add_user(user):
         raise Conflict("This email address already has an exam centre account.")
-    _invite(user, who.centre)
+    invite(user, who.centre)
     return user_view(user)
 
 

@@ -172,3 +172,32 @@ def test_batch_listing_is_paginated_newest_first(api, staff, _clock):
 def test_bad_batch_requests(api, staff):
     r = api.post("/staff/batches", {"kind": "photos", "filename": "a.csv"}, token=staff)
     assert r.status == 400 and "kind" in r.json["fields"]
+
+
+def test_a_centres_file_creates_centres_whose_managers_are_invited(api, staff, outbox):
+    # Given a centres file with a good row and a bad one, created through the API
+    r = api.post("/staff/batches", {"kind": "centres", "filename": "centres.csv"}, token=staff)
+    assert r.status == 201
+    rows = [{"centre_number": "GB123", "name": "Bath Language School", "country": "GB",
+             "manager_name": "Mary Jones", "manager_email": "mary@bathlanguage.example"},
+            {"centre_number": "ES045", "name": "Academia Cervantes", "country": "Narnia",
+             "manager_name": "Lucía Fernández", "manager_email": "lucia@cervantes.example"}]
+    put_presigned(r.json["upload_url"], csv_bytes(rows))
+    # When the S3 event is processed
+    assert outbox("mary@bathlanguage.example")
+    # Then the batch reports both rows, the centre is listed for staff, and its manager was emailed
+    b = api.get(f"/staff/batches/{r.json['batch_id']}", token=staff).json
+    assert (b["kind"], b["status"], b["rows_ok"], b["rows_failed"], b["emails_sent"]) == (
+        "centres", "completed_with_errors", 1, 1, 1)
+    assert [(e["row"], e["field"]) for e in b["errors"]] == [(3, "country")]
+    listed = api.get("/staff/centres", token=staff).json["centres"]
+    assert [c["centre_number"] for c in listed] == ["GB123"]
+    assert not outbox("lucia@cervantes.example")
+    # And the same file dropped again changes nothing and emails nobody twice
+    from chalicelib import config
+    from chalicelib.adapters.aws import client
+
+    client("s3").put_object(Bucket=config.BATCH_BUCKET, Key="incoming/centres/again.csv", Body=csv_bytes(rows))
+    assert len(outbox("mary@bathlanguage.example")) == 1
+    again = next(x for x in batches(api, staff) if x["filename"] == "again.csv")
+    assert (again["rows_ok"], again["rows_unchanged"], again["rows_failed"]) == (1, 1, 1)

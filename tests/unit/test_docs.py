@@ -36,6 +36,7 @@ def _readme_csv(header_start: str) -> list[dict[str, str]]:
 
 def test_the_readmes_example_batch_files_are_valid() -> None:
     from chalicelib.domain.results_rows import validate_row
+    from chalicelib.services.centres import check_centre
     from chalicelib.services.entries import validate_entry
 
     entries = _readme_csv("id_number,secret_number,")
@@ -45,3 +46,7 @@ def test_the_readmes_example_batch_files_are_valid() -> None:
         assert validate_entry(row)[1] == [], row
     for row in results:
         assert validate_row(row)[1] == [], row
+    centres = _readme_csv("centre_number,name,")
+    assert centres
+    for row in centres:
+        assert check_centre(row)[1] == {}, row
