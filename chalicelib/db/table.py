@@ -124,18 +124,11 @@ class DynamoTable:
         ingest). Made again whenever the adapter's client is (tests switch moto modes)."""
         from botocore.config import Config
 
-        from .. import config
-        from ..adapters.aws import client
+        from ..adapters.aws import client, new_client
 
         base = client("dynamodb")
         if not self._fast or self._fast[0] is not base:
-            import boto3
-
-            session: Any = boto3.session.Session()
-            fast = session.client("dynamodb", region_name=config.settings().region,
-                                  endpoint_url=config.settings().endpoint_url,
-                                  config=base.meta.config.merge(Config(parameter_validation=False)))
-            self._fast[:] = [base, fast]
+            self._fast[:] = [base, new_client("dynamodb", Config(parameter_validation=False))]
         return self._fast[1]
 
     def read_raw(self, model: type[Model], keys: Sequence[tuple[str, str]], fields: Sequence[str],
@@ -245,14 +238,12 @@ class DynamoTable:
                 batch.delete(item)
 
     def transact(self, tx: Tx) -> TxOutcome:
-        from pynamodb.connection import Connection
         from pynamodb.transactions import TransactWrite
 
-        from .. import config
+        from .models.base import transaction_connection
 
-        s = config.settings()
         try:
-            with TransactWrite(connection=Connection(region=s.region, host=s.endpoint_url)) as t:
+            with TransactWrite(connection=transaction_connection()) as t:
                 for item, cond in tx.puts:
                     t.save(item, condition=cond)
                 for item, actions, cond in tx.updates:

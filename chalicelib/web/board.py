@@ -3,7 +3,6 @@ the two-factor code step (staff always have two-factor: services/mfa.py), sign o
 own pages are in board_*.py; each starts with `who = staff(ctx)` and renders with `**STAFF_PAGE`."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from chalice import Response
@@ -54,42 +53,17 @@ def _sign_in_page(ctx: Ctx, email: str, errors: FormErrors, status: int = 200) -
                       title="Sign in", area=STAFF)
 
 
-def _too_many(err: Any) -> str:
-    minutes = max(1, math.ceil(err.retry_after / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"You have tried to sign in too many times. Wait {minutes} {unit}, then try again."
-
-
 @bp.route("/board/sign-in", methods=["POST"], content_types=[FORM])
 @page
 def board_sign_in(ctx: Ctx) -> Response:
-    from ..domain.errors import RateLimited, Unauthenticated
     from ..services import staff as staff_service
+    from .sign_in import password_step
 
-    english(ctx)
-    form = ctx.form()
-    email, password = form.get("email", "").strip(), form.get("password", "")
-    errors = FormErrors()
-    if not email:
-        errors.add("email", "Enter your email address")
-    elif len(email) > 254 or "@" not in email:
-        errors.add("email", "Enter an email address like name@exam-board.example")
-    if not password:
-        errors.add("password", "Enter your password")
-    if not errors:
-        try:
-            step = staff_service.login(email, password[:1024])
-        except RateLimited as err:
-            errors.add("email", _too_many(err))
-        except Unauthenticated:  # the same for an unknown address and a wrong password
-            errors.add("email", "The email address or password is not correct")
-        else:
-            return _code_page(ctx, step, FormErrors())
-    return _sign_in_page(ctx, email, errors, status=429 if _limited(errors) else 400)
-
-
-def _limited(errors: FormErrors) -> bool:
-    return "too many times" in (errors.by_field.get("email") or "")
+    attempt = password_step(english(ctx), staff_service.login)
+    if attempt.reply is None:
+        email = attempt.form.get("email", "").strip()
+        return _sign_in_page(ctx, email, attempt.errors, status=attempt.status)
+    return _code_page(ctx, attempt.reply, FormErrors())
 
 
 def _code_page(ctx: Ctx, step: dict, errors: FormErrors, status: int = 200) -> Response:
@@ -106,6 +80,7 @@ def board_sign_in_code(ctx: Ctx) -> Response:
     from ..domain.errors import RateLimited, Unauthenticated
     from ..services import mfa
     from ..services import staff as staff_service
+    from .sign_in import locked_out_message
 
     english(ctx)
     form = ctx.form()
@@ -121,7 +96,7 @@ def board_sign_in_code(ctx: Ctx) -> Response:
     try:
         session = staff_service.login_mfa(token, code)
     except RateLimited as err:
-        return _sign_in_page(ctx, "", _error("email", _too_many(err)), status=429)
+        return _sign_in_page(ctx, "", _error("email", locked_out_message(ctx, err)), status=429)
     except Unauthenticated as err:
         if err.message == mfa.BAD_CODE:
             errors.add("code", "The code is not correct, or was used already")

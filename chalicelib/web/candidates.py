@@ -2,7 +2,6 @@
 results. Each view parses its form, calls the same service as the JSON view, renders a template."""
 from __future__ import annotations
 
-import math
 from datetime import UTC
 
 from chalice import Response
@@ -52,33 +51,14 @@ def _sign_in_page(ctx: Ctx, form: dict, errors: FormErrors, status: int = 200) -
 @page
 def sign_in(ctx: Ctx) -> Response:
     from .. import config
-    from ..domain.errors import RateLimited, Unauthenticated, ValidationError
     from ..services import candidates
+    from .sign_in import password_step
 
-    _ = ctx.gettext
-    form = ctx.form()
-    id_number, password = form.get("id_number", "").strip(), form.get("password", "")
-    errors = FormErrors()
-    if not id_number:
-        errors.add("id_number", _("Enter your ID number"))
-    if not password:
-        errors.add("password", _("Enter your password"))
-    if not errors:
-        try:
-            session = candidates.login(id_number, password)
-        except RateLimited as err:
-            minutes = max(1, math.ceil(err.retry_after / 60))
-            errors.add("id_number", ctx.ngettext(
-                "You have tried to sign in too many times. Wait %(num)d minute, then try again.",
-                "You have tried to sign in too many times. Wait %(num)d minutes, then try again.", minutes))
-        except ValidationError:
-            errors.add("id_number", _("Enter your ID number as it is printed on your Confirmation of Entry"))
-        except Unauthenticated:
-            errors.add("id_number", _("The ID number or password is not correct"))
-        else:
-            ctx.start_session(session, config.settings().session_hours)
-            return ctx.redirect("/results")
-    return _sign_in_page(ctx, form, errors, status=400)
+    attempt = password_step(ctx, candidates.login, "id_number")
+    if attempt.reply is None:
+        return _sign_in_page(ctx, attempt.form, attempt.errors, status=attempt.status)
+    ctx.start_session(attempt.reply, config.settings().session_hours)
+    return ctx.redirect("/results")
 
 
 @bp.route("/sign-out", methods=["POST"], content_types=[FORM])

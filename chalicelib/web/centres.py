@@ -3,8 +3,6 @@
 centre's users and audit in centres_team.py. Sessions are kind "centre" (services/centres.py)."""
 from __future__ import annotations
 
-import math
-
 from chalice import Response
 
 from .core import Ctx, FormErrors, page
@@ -54,31 +52,14 @@ def _sign_in_page(ctx: Ctx, form: dict, errors: FormErrors, status: int = 200) -
 @bp.route("/centres/sign-in", methods=["POST"], content_types=[FORM])
 @page
 def centres_sign_in(ctx: Ctx) -> Response:
-    from ..domain.errors import RateLimited, Unauthenticated, ValidationError
     from ..services import centres
+    from .sign_in import password_step
 
-    _ = ctx.gettext
-    form = ctx.form()
-    email, password = form.get("email", "").strip(), form.get("password", "")
-    errors = FormErrors()
-    if not email:
-        errors.add("email", _("Enter your email address"))
-    if not password:
-        errors.add("password", _("Enter your password"))
-    if not errors:
-        try:
-            session = centres.login(email, password)
-        except RateLimited as err:
-            minutes = max(1, math.ceil(err.retry_after / 60))
-            errors.add("email", ctx.ngettext(
-                "You have tried to sign in too many times. Wait %(num)d minute, then try again.",
-                "You have tried to sign in too many times. Wait %(num)d minutes, then try again.", minutes))
-        except (Unauthenticated, ValidationError):
-            errors.add("email", _("The email address or password is not correct"))
-        else:
-            ctx.start_session(session, centres.SESSION_HOURS)
-            return ctx.redirect("/centres/candidates")
-    return _sign_in_page(ctx, form, errors, status=400)
+    attempt = password_step(ctx, centres.login)
+    if attempt.reply is None:
+        return _sign_in_page(ctx, attempt.form, attempt.errors, status=attempt.status)
+    ctx.start_session(attempt.reply, centres.SESSION_HOURS)
+    return ctx.redirect("/centres/candidates")
 
 
 @bp.route("/centres/sign-out", methods=["POST"], content_types=[FORM])

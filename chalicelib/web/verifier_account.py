@@ -293,32 +293,16 @@ def _code_page(ctx: Ctx, challenge: dict, errors: FormErrors, status: int = 200)
 @page
 def sign_in(ctx: Ctx) -> Response:
     from .. import config
-    from ..domain.errors import RateLimited, Unauthenticated
     from ..services import verifier_users
+    from .sign_in import password_step
 
-    _ = ctx.gettext
-    form = ctx.form()
-    email, password = form.get("email", "").strip(), form.get("password", "")
-    errors = FormErrors()
-    if not email:
-        errors.add("email", _("Enter your email address"))
-    if not password:
-        errors.add("password", _("Enter your password"))
-    status = 400
-    if not errors:
-        try:
-            reply = verifier_users.login(email[:320], password[:1024])
-        except RateLimited as err:
-            errors.add("email", wait_message(ctx, err))
-            status = 429
-        except Unauthenticated:
-            errors.add("email", _("The email address or password is not correct"))
-        else:
-            if "mfa_token" in reply:
-                return _code_page(ctx, reply, FormErrors())
-            ctx.start_session(reply, config.settings().session_hours)
-            return ctx.redirect(AFTER_SIGN_IN)
-    return _sign_in_page(ctx, form, errors, status=status)
+    attempt = password_step(ctx, verifier_users.login)
+    if attempt.reply is None:
+        return _sign_in_page(ctx, attempt.form, attempt.errors, status=attempt.status)
+    if "mfa_token" in attempt.reply:
+        return _code_page(ctx, attempt.reply, FormErrors())
+    ctx.start_session(attempt.reply, config.settings().session_hours)
+    return ctx.redirect(AFTER_SIGN_IN)
 
 
 @bp.route("/organisations/sign-in/code", methods=["POST"], content_types=[FORM])

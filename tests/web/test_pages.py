@@ -142,7 +142,7 @@ def test_the_lock_out_says_how_many_minutes_to_wait(visitor, account):
     for _ in range(5):
         sign_in(visitor, password="wrong-password-123")
     page = sign_in(visitor)
-    assert page.status == 400
+    assert page.status == 429  # Too Many Requests, as on every sign-in page
     assert page.has("Wait 15 minutes, then try again")
 
 

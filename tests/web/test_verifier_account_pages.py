@@ -165,7 +165,7 @@ def test_sign_in_same_reply_for_unknown_and_wrong_then_the_lock_out_is_a_page(vi
     assert unknown.has("The email address or password is not correct")
     for _ in range(6):
         last = sign_in(visitor, org.email, "not-the-password")
-    assert last.status == 429 and last.has("You have tried too many times")
+    assert last.status == 429 and last.has("You have tried to sign in too many times")
     assert "__Host-session" not in visitor.cookies
 
 
