@@ -26,14 +26,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib devstack
 
-# The infrastructure tests (infra/.venv's install when needed, then one CDK synth on node, about
-# 90 s) run beside pytest rather than before it; their output follows pytest's, and either
-# failing fails `make test`.
-test: $(STAMP) assets chromium vc-verifier lint typecheck
+# The type check and the infrastructure tests (infra/.venv's install when needed, then one CDK
+# synth on node, about 90 s) run beside pytest rather than before it; their output follows
+# pytest's, and any of the three failing fails `make test`.
+test: $(STAMP) assets chromium vc-verifier lint
 	@$(MAKE) --no-print-directory infra-test > .infra-test.log 2>&1 & infra=$$!; \
+	$(PY) -m mypy chalicelib devstack > .typecheck.log 2>&1 & types=$$!; \
 	$(PY) -m pytest -n 2 -q --durations=15 tests; tests=$$?; \
+	wait $$types; types_rc=$$?; echo "--- typecheck (mypy chalicelib devstack):"; cat .typecheck.log; \
 	wait $$infra; infra_rc=$$?; echo "--- infra tests (tests/infra, infra/.venv):"; cat .infra-test.log; \
-	test $$tests -eq 0 && test $$infra_rc -eq 0
+	test $$tests -eq 0 && test $$types_rc -eq 0 && test $$infra_rc -eq 0
 
 # The long runs at full size (nightly, or before a release): the fault-injection release with
 # 2,000 candidates and the fuzz at 28/12/8 examples per operation (make test: 250, 6/3/2).

@@ -197,7 +197,8 @@ def test_a_centres_file_creates_centres_whose_managers_are_invited(api, staff, o
     from chalicelib import config
     from chalicelib.adapters.aws import client
 
-    client("s3").put_object(Bucket=config.BATCH_BUCKET, Key="incoming/centres/again.csv", Body=csv_bytes(rows))
+    again_key = "incoming/centres/again.csv"
+    client("s3").put_object(Bucket=config.BATCH_BUCKET, Key=again_key, Body=csv_bytes(rows))
     assert len(outbox("mary@bathlanguage.example")) == 1
     again = next(x for x in batches(api, staff) if x["filename"] == "again.csv")
     assert (again["rows_ok"], again["rows_unchanged"], again["rows_failed"]) == (1, 1, 1)
