@@ -12,8 +12,8 @@ from chalicelib import config, resources
 
 log = logging.getLogger("devstack.demo")
 
-ENTRIES_KEY = f"{resources.INCOMING_ENTRIES}demo-entries.csv"
-RESULTS_KEY = f"{resources.INCOMING_RESULTS}demo-results.csv"
+ENTRIES_KEY = f"{resources.INCOMING_PREFIX}entries/demo-entries.csv"
+RESULTS_KEY = f"{resources.INCOMING_PREFIX}results/demo-results.csv"
 
 # The candidate to try: register with this ID number and secret number, then see the result.
 DEMO_ID_NUMBER = "SIR094701"

@@ -157,16 +157,26 @@ def memory_store():
 
 
 # The longest tests go first: under `pytest -n 2` (make test) xdist hands tests out in this
-# order, so these run beside the rest instead of starting last and setting the wall time.
-# The fault-injection test is marked slow; the fuzz (one test, minutes) is marked here.
+# order, so these run beside the rest instead of starting last and setting the wall time. First
+# the tests marked slow (the fault injection; the fuzz, one test of minutes, is marked here), then
+# the browser journeys (30-90 s each), then the end-to-end tests, then the rest (seconds each),
+# which fill in around them.
 _LONG = ("tests/e2e/test_fuzz.py::",)
+_ORDER = ("tests/browser/", "tests/e2e/")
+
+
+def _rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("slow") is not None:
+        return 0
+    return next((n for n, prefix in enumerate(_ORDER, start=1) if item.nodeid.startswith(prefix)),
+                len(_ORDER) + 1)
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
     for item in items:
         if item.nodeid.startswith(_LONG):
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items.sort(key=_rank)
 
 
 # tests/infra need aws-cdk-lib, which lives in infra/.venv (`make infra-test`), not in .venv.
