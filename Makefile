@@ -36,7 +36,7 @@ test:
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory infra-test > .infra-test.log 2>&1 & infra=$$!; \
 	$(PY) -m mypy chalicelib devstack > .typecheck.log 2>&1 & types=$$!; \
-	$(PY) -m pytest -n 2 -q --durations=15 tests; tests=$$?; \
+	$(PY) -m pytest -n 2 --dist worksteal -q --durations=15 tests; tests=$$?; \
 	wait $$types; types_rc=$$?; echo "--- typecheck (mypy chalicelib devstack):"; cat .typecheck.log; \
 	wait $$infra; infra_rc=$$?; echo "--- infra tests (tests/infra, infra/.venv):"; cat .infra-test.log; \
 	test $$tests -eq 0 && test $$types_rc -eq 0 && test $$infra_rc -eq 0
@@ -44,7 +44,7 @@ test:
 # The long runs at full size (nightly, or before a release): the fault-injection release with
 # 2,000 candidates and the fuzz at 28/12/8 examples per operation (make test: 250, 6/3/2).
 test-deep: $(STAMP) assets
-	TEST_DEPTH=deep $(PY) -m pytest -n 2 -q -m slow tests
+	TEST_DEPTH=deep $(PY) -m pytest -n 2 --dist worksteal -q -m slow tests
 
 # docs/api.md's index of operations, from the OpenAPI document (a test fails while it is stale)
 docs: $(STAMP)

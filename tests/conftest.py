@@ -156,11 +156,12 @@ def memory_store():
     use_table(None)
 
 
-# The longest tests go first: under `pytest -n 2` (make test) xdist hands tests out in this
-# order, so these run beside the rest instead of starting last and setting the wall time. First
-# the tests marked slow (the fault injection; the fuzz, one test of minutes, is marked here), then
-# the browser journeys (30-90 s each), then the end-to-end tests, then the rest (seconds each),
-# which fill in around them.
+# The longest tests start first, on both workers. `make test` runs `pytest -n 2 --dist worksteal`:
+# xdist gives the first half of this order to one worker and the second half to the other, and a
+# worker that runs dry takes the tail of the other's queue. So the long tests (marked slow: the
+# fault injection, and the fuzz, marked here; then the browser journeys, 10-90 s each; then the
+# end-to-end tests) are dealt alternately to the head of each half, and the rest (seconds each)
+# fill in behind them and are what gets taken at the end.
 _LONG = ("tests/e2e/test_fuzz.py::",)
 _ORDER = ("tests/browser/", "tests/e2e/")
 
@@ -177,6 +178,11 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
         if item.nodeid.startswith(_LONG):
             item.add_marker(pytest.mark.slow)
     items.sort(key=_rank)
+    long = [item for item in items if _rank(item) <= len(_ORDER)]
+    rest = items[len(long):]
+    first, second = long[0::2], long[1::2]
+    split = max(0, len(items) // 2 - len(first))
+    items[:] = first + rest[:split] + second + rest[split:]
 
 
 # tests/infra need aws-cdk-lib, which lives in infra/.venv (`make infra-test`), not in .venv.
