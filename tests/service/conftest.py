@@ -10,6 +10,16 @@ def _memory(memory_store):
 
 
 @pytest.fixture
+def outbox(monkeypatch):
+    """Emails sent (chalicelib.adapters.email.send replaced), as the Mail objects handed to it."""
+    from chalicelib.adapters import email
+
+    sent: list = []
+    monkeypatch.setattr(email, "send", lambda mail: sent.append(mail) or "id")
+    return sent
+
+
+@pytest.fixture
 def actor():
     """A signed-in organisation user (Primary) of an approved organisation."""
     from chalicelib.db import models as m

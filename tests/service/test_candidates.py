@@ -23,14 +23,7 @@ REG = {"id_number": ID, "secret_number": "4821", "email": "zoe@example.org", "pa
        "marketing_opt_in": False}
 
 
-@pytest.fixture(autouse=True)
-def outbox(monkeypatch):
-    """Emails sent, as (to, body text)."""
-    from chalicelib.adapters import email
-
-    sent: list = []
-    monkeypatch.setattr(email, "send", lambda mail: sent.append(mail) or "id")
-    return sent
+pytestmark = pytest.mark.usefixtures("outbox")  # every email caught (tests/service/conftest.py)
 
 
 @pytest.fixture(autouse=True)

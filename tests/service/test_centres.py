@@ -25,13 +25,7 @@ OTHER = {"centre_number": "ES900", "name": "Academia Sol", "country": "ES",
          "manager_name": "Olga Otra", "manager_email": "olga@sol.example"}
 
 
-@pytest.fixture(autouse=True)
-def outbox(monkeypatch):
-    from chalicelib.adapters import email
-
-    sent: list = []
-    monkeypatch.setattr(email, "send", lambda mail: sent.append(mail) or "id")
-    return sent
+pytestmark = pytest.mark.usefixtures("outbox")  # every email caught (tests/service/conftest.py)
 
 
 def token_of(mail) -> str:

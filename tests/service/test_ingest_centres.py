@@ -16,13 +16,7 @@ SOL = {"centre_number": "ES045", "name": "Academia Sol", "country": "ES",
        "manager_name": "Lucía Fernández", "manager_email": "lucia@sol.example"}
 
 
-@pytest.fixture(autouse=True)
-def outbox(monkeypatch):
-    from chalicelib.adapters import email
-
-    sent: list = []
-    monkeypatch.setattr(email, "send", lambda mail: sent.append(mail) or "id")
-    return sent
+pytestmark = pytest.mark.usefixtures("outbox")  # every email caught (tests/service/conftest.py)
 
 
 def ingest(*rows: dict, batch_id: str = "b1") -> tuple[CentresImporter, dict, list]:
