@@ -122,7 +122,7 @@ def add_centre(clean: dict, created_by: str) -> tuple[m.Centre, m.CentreUser]:
                                    created_by=created_by)
     if taken:
         raise Taken("centre_number" if taken == "centre_number" else "manager_email")
-    centre = store().centres.get(number)
+    centre = store().centres.get(number, consistent=True)  # just written: an eventual read may miss it
     assert centre is not None
     invite(manager, centre)
     return centre, manager

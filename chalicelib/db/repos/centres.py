@@ -46,8 +46,8 @@ class Centres:
             return None
         return "centre_number" if 0 in outcome.failed else "email"
 
-    def get(self, centre_number: str) -> m.Centre | None:
-        return self.t.get(C, *C.keys(centre_number)) if centre_number else None
+    def get(self, centre_number: str, consistent: bool = False) -> m.Centre | None:
+        return self.t.get(C, *C.keys(centre_number), consistent=consistent) if centre_number else None
 
     def page(self, limit: int, cursor: str | None) -> Page[m.Centre]:
         listing = "centres"
