@@ -118,12 +118,11 @@ def add_centre(clean: dict, created_by: str) -> tuple[m.Centre, m.CentreUser]:
     number = clean["centre_number"]
     manager = store().centres.build_user(random_id(), number, clean["manager_email"], clean["manager_name"],
                                          "manager", now)
-    taken = store().centres.create(number, clean["name"], clean["country"], manager, created_at=now,
-                                   created_by=created_by)
+    centre = store().centres.build_centre(number, clean["name"], clean["country"], manager, created_at=now,
+                                          created_by=created_by)
+    taken = store().centres.create(centre, manager)
     if taken:
         raise Taken("centre_number" if taken == "centre_number" else "manager_email")
-    centre = store().centres.get(number, consistent=True)  # just written: an eventual read may miss it
-    assert centre is not None
     invite(manager, centre)
     return centre, manager
 

@@ -31,13 +31,16 @@ class Centres:
                  role=role, status="invited", created_at=created_at,
                  gsi1pk=m.CENTRE_USERS + centre_number, gsi1sk=norm_email(email))
 
-    def create(self, centre_number: str, name: str, country: str, manager: m.CentreUser, *,
-               created_at: str, created_by: str) -> str | None:
+    @staticmethod
+    def build_centre(centre_number: str, name: str, country: str, manager: m.CentreUser, *,
+                     created_at: str, created_by: str) -> m.Centre:
+        return C(*C.keys(centre_number), centre_number=centre_number, name=name, country=country,
+                 manager_user_id=manager.user_id, created_at=created_at, created_by=created_by,
+                 gsi1pk=m.CENTRES, gsi1sk=centre_number)
+
+    def create(self, centre: m.Centre, manager: m.CentreUser) -> str | None:
         """The centre and its manager, all or nothing: None when done, else what was taken
         already ("centre_number" or "email")."""
-        centre = C(*C.keys(centre_number), centre_number=centre_number, name=name, country=country,
-                   manager_user_id=manager.user_id, created_at=created_at, created_by=created_by,
-                   gsi1pk=m.CENTRES, gsi1sk=centre_number)
         tx = (Tx().put(centre, C.pk.does_not_exist())
               .put(E(*E.keys(norm_email(manager.email)), user_id=manager.user_id), E.pk.does_not_exist())
               .put(manager, U.pk.does_not_exist()))
@@ -46,8 +49,8 @@ class Centres:
             return None
         return "centre_number" if 0 in outcome.failed else "email"
 
-    def get(self, centre_number: str, consistent: bool = False) -> m.Centre | None:
-        return self.t.get(C, *C.keys(centre_number), consistent=consistent) if centre_number else None
+    def get(self, centre_number: str) -> m.Centre | None:
+        return self.t.get(C, *C.keys(centre_number)) if centre_number else None
 
     def page(self, limit: int, cursor: str | None) -> Page[m.Centre]:
         listing = "centres"
