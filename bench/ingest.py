@@ -39,41 +39,25 @@ client the ingest uses (ours, PynamoDB's for the batch record); both sides bear 
 
 from __future__ import annotations
 
-import os
-
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SECURITY_TOKEN": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "STAGE": "test",
-        "POWERTOOLS_METRICS_NAMESPACE": "ExamResults",
-        "POWERTOOLS_TRACE_DISABLED": "1",
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "SENDER_EMAIL": "results@exam-board.example",
-        "PUBLIC_BASE_URL": "https://results.example",
-        "SECRET_PEPPER": "bench-development-pepper-not-for-production",
-    }
-)
-os.environ.pop("AWS_PROFILE", None)
-if "BENCH_INGEST_ENDPOINT" in os.environ:  # the memory run's child: AWS is the parent's moto server
-    os.environ["AWS_ENDPOINT_URL"] = os.environ["BENCH_INGEST_ENDPOINT"]
-else:
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-
 import csv
 import gc
 import io
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
 import tracemalloc
 from decimal import Decimal
 from typing import Any
+
+from bench import use_moto_env
+
+use_moto_env()
+os.environ["STAGE"] = "test"
+if "BENCH_INGEST_ENDPOINT" in os.environ:  # the memory run's child: AWS is the parent's moto server
+    os.environ["AWS_ENDPOINT_URL"] = os.environ["BENCH_INGEST_ENDPOINT"]
 
 SIZES = (10_000, 100_000)
 EXAM_CODE, EXAM_DATE = "B2FIRST", "2026-06-14"

@@ -9,21 +9,17 @@
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import statistics
 import time
 from pathlib import Path
 
+from bench import use_moto_env
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 41
 
-os.environ.update({
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "eu-west-1", "STAGE": os.environ.get("STAGE", "test"),
-    "POWERTOOLS_TRACE_DISABLED": "1",
-})
-os.environ.pop("AWS_ENDPOINT_URL", None)
+use_moto_env()
 
 ID_NUMBER = "BEN100001"
 ENTRIES = ("id_number,secret_number,first_name,family_name,date_of_birth,centre_number,exam_code,exam_date,"

@@ -13,24 +13,14 @@ with the table, so this counts instead of timing.
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from typing import Any
 
+from bench import use_moto_env
+
 PAGE = 50
 
-os.environ.update(
-    {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "STAGE": os.environ.get("STAGE", "test"),
-        "POWERTOOLS_TRACE_DISABLED": "1",
-        "SECRET_PEPPER": "bench-development-pepper-not-for-production",
-    }
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+use_moto_env()
 
 
 class Meter:
