@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import STAFF_EMAIL, STAFF_PASSWORD, STAFF_TOTP_SECRET
 from tests.two_factor import fresh_code
 
-from .conftest import Site
-from .test_journey import _page, no_axe_violations_twin
+from .conftest import Site, no_axe_violations_twin
+from .test_journey import _page
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ import time
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import NEW_ID, NEW_SECRET, Site, screenshot_for_readme
-from .test_journey import _page, no_axe_violations_twin
+from .conftest import NEW_ID, NEW_SECRET, Site, no_axe_violations_twin, screenshot_for_readme
+from .test_journey import _page
 
 pytestmark = pytest.mark.browser
 

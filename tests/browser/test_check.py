@@ -10,8 +10,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Site, _upload
-from .test_journey import _page, no_axe_violations_twin
+from .conftest import Site, _upload, no_axe_violations_twin
+from .test_journey import _page
 
 pytestmark = pytest.mark.browser
 

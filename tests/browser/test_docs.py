@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import Site, no_axe_violations
-from .test_journey import _page, no_axe_violations_twin
+from .conftest import Site, no_axe_violations, no_axe_violations_twin
+from .test_journey import _page
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import Site
-from .test_journey import _page, no_axe_violations_twin
+from .conftest import Site, no_axe_violations_twin
+from .test_journey import _page
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Site, no_axe_violations
+from .conftest import Site, no_axe_violations, no_axe_violations_twin
 
 pytestmark = pytest.mark.browser
 
@@ -130,17 +130,19 @@ def test_the_lock_out_page_says_how_long_to_wait(browser: Browser, site: Site) -
     page.context.close()
 
 
-def no_axe_violations_twin(page: Page) -> None:
-    """axe-core runs inside the page, so it needs JavaScript: the HTML this JavaScript-off page
-    got is loaded, at the same URL (so its stylesheet loads), into a twin page with JavaScript
-    on, and checked there. That covers a POST's reply (an error state) as well as a GET."""
-    browser = page.context.browser
-    assert browser is not None
-    html = page.content()
-    twin_context = browser.new_context(java_script_enabled=True)
-    twin = twin_context.new_page()
-    twin.route("**/*", lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8")
-               if route.request.resource_type == "document" else route.continue_())
-    twin.goto(page.url)
-    no_axe_violations(twin)
-    twin_context.close()
+def test_the_twin_check_sees_the_javascript_off_page_s_own_html(browser: Browser, site: Site) -> None:
+    """The check every JavaScript-off page gets finds a violation in that page's HTML, not in
+    whatever the twin showed before (a page with an unlabelled field, served at the site's origin)."""
+    page = _page(browser, site, "en", js=False)
+    page.goto("/")
+    no_axe_violations_twin(page)  # the twin now holds a clean page
+    page.route("**/axe-probe", lambda route: route.fulfill(
+        content_type="text/html; charset=utf-8",
+        body='<!DOCTYPE html><html lang="en"><head><title>Probe</title></head><body><main>'
+             '<h1>Probe</h1><input type="text" name="unlabelled"></main></body></html>'))
+    page.goto("/axe-probe")
+    with pytest.raises(AssertionError, match="label"):
+        no_axe_violations_twin(page)
+    page.goto("/")
+    no_axe_violations_twin(page)  # and a clean page after it passes again
+    page.context.close()

@@ -12,9 +12,9 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Site
+from .conftest import Site, no_axe_violations_twin
 from .test_candidate_journey import link_token, summary_has
-from .test_journey import _page, no_axe_violations_twin
+from .test_journey import _page
 
 pytestmark = pytest.mark.browser
 

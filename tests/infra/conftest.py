@@ -17,7 +17,13 @@ BASE_URL = "https://results.exam-board.example"
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+def synth_dir(tmp_path_factory):
+    """Where the stack is synthesised: cdk.out/, and chalice.out/ with the deployment package."""
+    return tmp_path_factory.mktemp("synth")
+
+
+@pytest.fixture(scope="session")
+def stack(synth_dir):
     os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
     os.environ["AWS_DEFAULT_REGION"] = "eu-west-1"
@@ -26,7 +32,7 @@ def stack(tmp_path_factory):
     import aws_cdk as cdk
     from stacks.service import ExamResultsStack, StageSettings
 
-    workdir = tmp_path_factory.mktemp("synth")
+    workdir = synth_dir
     cwd = os.getcwd()
     os.chdir(workdir)  # the Chalice construct writes chalice.out/ into the working directory
     try:
@@ -59,3 +65,10 @@ def chalice_app(stack):
     import app
 
     return app.app
+
+
+@pytest.fixture(scope="session")
+def deployment_zip(stack, synth_dir):
+    """The functions' code as `chalice package` built it for the stack (app and dependencies)."""
+    (found,) = synth_dir.glob("chalice.out/*/deployment.zip")
+    return found

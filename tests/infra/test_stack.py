@@ -488,3 +488,38 @@ def test_api_gateway_s_own_replies_are_the_service_s_json_errors(resources_json)
         body = reply["ResponseTemplates"]["application/json"]
         filled = json.loads(body.replace("$context.error.messageString", '"Forbidden"'))
         assert set(filled) == {"error", "message"} and filled["error"] == code, kind
+
+
+# ------------------------------------------------------------------ the deployment package
+# The functions run on Lambda's python3.11 runtime (chalice packages for the Python it runs on),
+# which is Amazon Linux 2: glibc 2.26. A compiled wheel for a newer glibc,
+# or one `chalice package` built here from source (tagged linux_x86_64, linked against this
+# machine's libraries), cannot be imported there.
+LAMBDA_GLIBC = (2, 26)
+
+
+def _loadable_on_lambda(tag: str) -> bool:
+    python, abi, platform = tag.split("-")
+    pure = abi == "none" and "py3" in python.split(".")
+    stable_abi = abi == "abi3" and python.startswith("cp3") and int(python[3:]) <= 11
+    if not (pure or stable_abi or abi == python == "cp311"):
+        return False  # built for another Python than the functions' 3.11
+    if platform == "any":
+        return True
+    legacy = {"manylinux1_x86_64": (2, 5), "manylinux2010_x86_64": (2, 12), "manylinux2014_x86_64": (2, 17)}
+    if platform in legacy:
+        return legacy[platform] <= LAMBDA_GLIBC
+    found = re.fullmatch(r"manylinux_(\d+)_(\d+)_x86_64", platform)
+    return bool(found) and (int(found[1]), int(found[2])) <= LAMBDA_GLIBC
+
+
+def test_every_packaged_dependency_is_a_wheel_lambda_can_load(deployment_zip):
+    import zipfile
+
+    with zipfile.ZipFile(deployment_zip) as package:
+        wheels = {name.split("/")[0]: package.read(name).decode()
+                  for name in package.namelist() if re.fullmatch(r"[^/]+\.dist-info/WHEEL", name)}
+    assert "reportlab-5.1.0.dist-info" in wheels  # the dependencies are in the package at all
+    tags = {dist: re.findall(r"^Tag: (\S+)$", text, re.M) for dist, text in wheels.items()}
+    unloadable = {dist: found for dist, found in tags.items() if not any(map(_loadable_on_lambda, found))}
+    assert unloadable == {}, f"wheels Lambda's python3.11 (glibc 2.26) cannot load: {unloadable}"
