@@ -12,36 +12,18 @@ opened (cold start).
 """
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
-import hmac
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from .. import config
+from ..adapters import sealing
 from ..domain.errors import ValidationError
 
 T = TypeVar("T")
 
-_NONCE = 12
 MAX_CURSOR_CHARS = 2048
 BAD_CURSOR = ValidationError({"cursor": "is not a cursor this service gave out for this list"})
-
-
-@functools.lru_cache(maxsize=4)
-def _aead(pepper: str) -> Any:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    key = hmac.new(pepper.encode(), b"cursor-key-v1", hashlib.sha256).digest()
-    return AESGCM(key)
-
-
-def _cipher() -> Any:
-    return _aead(config.settings().secret_pepper)
 
 
 def encode_cursor(listing: str, key: dict | None) -> str | None:
@@ -49,9 +31,7 @@ def encode_cursor(listing: str, key: dict | None) -> str | None:
     if not key:
         return None
     plain = json.dumps(key, separators=(",", ":"), sort_keys=True).encode()
-    nonce = os.urandom(_NONCE)
-    sealed = _cipher().encrypt(nonce, plain, listing.encode())
-    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+    return sealing.seal(sealing.CURSOR, plain, listing)
 
 
 def decode_cursor(listing: str, cursor: str | None) -> dict | None:
@@ -61,16 +41,7 @@ def decode_cursor(listing: str, cursor: str | None) -> dict | None:
     if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_CHARS:
         raise BAD_CURSOR
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        if len(raw) <= _NONCE:
-            raise ValueError
-        from cryptography.exceptions import InvalidTag
-
-        try:
-            plain = _cipher().decrypt(raw[:_NONCE], raw[_NONCE:], listing.encode())
-        except InvalidTag:
-            raise ValueError from None
-        key = json.loads(plain)
+        key = json.loads(sealing.unseal(sealing.CURSOR, cursor, listing))
         if not isinstance(key, dict) or not key:
             raise ValueError
         return key

@@ -21,7 +21,7 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..adapters import clock
+from ..adapters import clock, sealing
 from ..adapters.ids import random_id, sortable_id
 from ..db.store import store
 from ..domain import exams, passwords
@@ -392,22 +392,19 @@ def _bound(who: CentreActor, id_number: str) -> str:
 def seal_confirmation(who: CentreActor, id_number: str, secret: str) -> str:
     """The new secret, sealed (AES-GCM) for this centre user and candidate, for 15 minutes: what
     the page posts back to print the PDF. Never stored."""
-    from .mfa import seal
-
     plain = json.dumps({"s": secret, "exp": int(clock.now()) + CONFIRMATION_SECONDS})
-    return seal(plain, _bound(who, id_number))
+    return sealing.seal(sealing.SECRET_AT_REST, plain.encode(), _bound(who, id_number))
 
 
 def confirmation_pdf(who: CentreActor, id_raw: str, sealed: str, lang: str = "en") -> bytes:
     from ..adapters.pdf_confirmation import ConfirmationData, render_confirmation
-    from .mfa import unseal
 
     mine = _own_entries(who, id_raw)
     id_number = mine[0].id_number
     expired = ValidationError({"confirmation": "has expired: reissue the Secret number again"})
     try:
-        plain: Any = json.loads(unseal(sealed, _bound(who, id_number)))
-    except Exception:  # noqa: BLE001 - anything that does not open is the same refusal
+        plain: Any = json.loads(sealing.unseal(sealing.SECRET_AT_REST, sealed, _bound(who, id_number)))
+    except ValueError:  # anything that does not open (or is not JSON) is the same refusal
         raise expired from None
     if not isinstance(plain, dict) or plain.get("exp", 0) < clock.now():
         raise expired

@@ -16,16 +16,13 @@
 """
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from .. import config
-from ..adapters import clock
+from ..adapters import clock, sealing
 from ..db.store import store
 from ..domain.errors import Conflict, Forbidden, Unauthenticated, ValidationError
 from . import security as sec
@@ -63,24 +60,12 @@ class Account:
 
 
 # ---------------------------------------------------------------- secrets at rest
-def _seal_key() -> bytes:
-    pepper = config.settings().secret_pepper.encode()
-    return hmac.new(pepper, b"totp-secret-seal-v1", hashlib.sha256).digest()
-
-
 def seal(secret: str, subject: str) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_seal_key()).encrypt(nonce, secret.encode(), subject.encode())
-    return base64.urlsafe_b64encode(nonce + sealed).decode()
+    return sealing.seal(sealing.SECRET_AT_REST, secret.encode(), subject)
 
 
 def unseal(blob: str, subject: str) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    raw = base64.urlsafe_b64decode(blob.encode())
-    return AESGCM(_seal_key()).decrypt(raw[:12], raw[12:], subject.encode()).decode()
+    return sealing.unseal(sealing.SECRET_AT_REST, blob, subject).decode()
 
 
 # ---------------------------------------------------------------- codes
