@@ -10,13 +10,14 @@ HEAD = {"exam_code": "B2FIRST", "exam_date": "2026-06-14", "overall_score": "174
 
 @pytest.fixture
 def sent(monkeypatch):
-    """Jobs handed to the work queue (the queue adapter replaced)."""
-    from chalicelib.services import deliver
+    """Jobs handed to the work queue (the queue adapter replaced). Every module that imports
+    `send_jobs` is imported before any is patched: one imported after deliver's was patched would
+    bind the fake as its original, which the undo would then leave in place for later tests."""
+    from chalicelib.services import deliver, ingest_results, release_held
 
     out: list[dict] = []
-    monkeypatch.setattr(deliver, "send_jobs", lambda jobs: out.extend(jobs))
-    monkeypatch.setattr("chalicelib.services.ingest_results.send_jobs", lambda jobs: out.extend(jobs))
-    monkeypatch.setattr("chalicelib.services.release_held.send_jobs", lambda jobs: out.extend(jobs))
+    for module in (deliver, ingest_results, release_held):
+        monkeypatch.setattr(module, "send_jobs", lambda jobs: out.extend(jobs))
     return out
 
 
