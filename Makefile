@@ -26,13 +26,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy chalicelib devstack
 
-# First every install, side by side (the two virtual environments, npm's packages and the built
-# assets, Chromium: about 2 minutes on a fresh clone instead of 4 one after another), then ruff.
-# The type check and the infrastructure tests (one CDK synth on node, about 90 s) run beside
-# pytest rather than before it; their output follows pytest's, and any of the three failing
+# First what pytest needs, installed side by side (the virtual environment, npm's packages and
+# the built assets, Chromium, the credential verifier's npm), then ruff. The type check and the
+# infrastructure tests run beside pytest rather than before it, the infrastructure's own virtual
+# environment too (aws-cdk-lib: about 2 minutes to install on a fresh clone, mostly waiting on
+# downloads, then one CDK synth); their output follows pytest's, and any of the three failing
 # fails `make test`.
 test:
-	@$(MAKE) --no-print-directory -j3 -O $(STAMP) $(INFRA_STAMP) assets chromium vc-verifier
+	@$(MAKE) --no-print-directory -j3 -O $(STAMP) assets chromium vc-verifier
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory infra-test > .infra-test.log 2>&1 & infra=$$!; \
 	$(PY) -m mypy chalicelib devstack > .typecheck.log 2>&1 & types=$$!; \
