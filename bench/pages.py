@@ -14,7 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench import use_moto_env
+from bench import moto_app, use_moto_env
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 41
@@ -45,23 +45,15 @@ def run() -> dict[str, float]:
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from chalice.test import Client
-    from moto import mock_aws
-
-    with mock_aws():
+    with moto_app() as (app, c):
         from chalicelib import config
         from chalicelib.adapters.aws import client as aws_client
-        from devstack.bootstrap import bootstrap
+        from chalicelib.services import candidates
         from devstack.pump import drain
-
-        bootstrap()
-        import app
 
         s3 = aws_client("s3")
         s3.put_object(Bucket=config.BATCH_BUCKET, Key="incoming/entries/bench.csv", Body=ENTRIES.encode())
         drain(app)
-        from chalicelib.services import candidates
-
         candidates.register({"id_number": ID_NUMBER, "secret_number": "2468", "email": "zoe@example.org",
                              "password": "violet-harbour-lantern", "country": "PL", "first_language": "pl",
                              "accept_terms": True, "marketing_opt_in": False})
@@ -69,33 +61,32 @@ def run() -> dict[str, float]:
         drain(app)
         token = candidates.login(ID_NUMBER, "violet-harbour-lantern")["token"]
 
-        with Client(app.app) as c:
-            page_h = {"Accept": "text/html", "Cookie": f"__Host-session={token}"}
-            json_h = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
-            body = c.http.get("/results", headers=page_h).body.decode()
-            assert "176" in body and "Pending" in body, body[:500]
-            json_body = c.http.get("/candidates/me/results", headers=json_h).json_body
-            assert len(json_body["results"]) == 3
-            for _ in range(5):  # warm both (templates compiled, catalogues read)
-                _timed(c, "/results", page_h)
-                _timed(c, "/candidates/me/results", json_h)
-            page, api = [], []
-            for _ in range(RUNS):
-                page.append(_timed(c, "/results", page_h))
-                api.append(_timed(c, "/candidates/me/results", json_h))
+        page_h = {"Accept": "text/html", "Cookie": f"__Host-session={token}"}
+        json_h = {"Accept": "application/json", "Authorization": f"Bearer {token}"}
+        body = c.http.get("/results", headers=page_h).body.decode()
+        assert "176" in body and "Pending" in body, body[:500]
+        json_body = c.http.get("/candidates/me/results", headers=json_h).json_body
+        assert len(json_body["results"]) == 3
+        for _ in range(5):  # warm both (templates compiled, catalogues read)
+            _timed(c, "/results", page_h)
+            _timed(c, "/candidates/me/results", json_h)
+        page, api = [], []
+        for _ in range(RUNS):
+            page.append(_timed(c, "/results", page_h))
+            api.append(_timed(c, "/candidates/me/results", json_h))
 
-            # What a browser downloads for the page: the HTML and every script and stylesheet.
-            urls = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', body)
-            urls += re.findall(r'<script[^>]+src="([^"]+)"', body)
-            urls += re.findall(r'import [^"]*"([^"]+)"', body)
-            for url in re.findall(r'(?:src|href)="([^"]+)"', body) + urls:
-                if re.match(r"^(https?:)?//", url):
-                    raise AssertionError(f"a third-party origin on the results page: {url}")
-            total = len(gzip.compress(body.encode()))
-            for url in sorted(set(urls)):
-                r = c.http.get(url)
-                assert r.status_code == 200, url
-                total += len(gzip.compress(r.body))
+        # What a browser downloads for the page: the HTML and every script and stylesheet.
+        urls = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', body)
+        urls += re.findall(r'<script[^>]+src="([^"]+)"', body)
+        urls += re.findall(r'import [^"]*"([^"]+)"', body)
+        for url in re.findall(r'(?:src|href)="([^"]+)"', body) + urls:
+            if re.match(r"^(https?:)?//", url):
+                raise AssertionError(f"a third-party origin on the results page: {url}")
+        total = len(gzip.compress(body.encode()))
+        for url in sorted(set(urls)):
+            r = c.http.get(url)
+            assert r.status_code == 200, url
+            total += len(gzip.compress(r.body))
 
     page_ms, api_ms = statistics.median(page) * 1000, statistics.median(api) * 1000
     return {"page_render_ms": page_ms, "page_json_ms": api_ms, "page_vs_json": page_ms / api_ms,
