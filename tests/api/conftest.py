@@ -153,3 +153,12 @@ def token_in(mail: Any) -> str:
     found = re.search(r"[?&]token=([A-Za-z0-9_\-]+)", text)
     assert found, text
     return found.group(1)
+
+
+def readable(mail: Any) -> str:
+    """What the reader of `mail` sees: its subject and every text part, decoded. Not
+    `mail.as_string()`, whose MIME boundaries and ids hold random digits that may contain any
+    short number a test looks for."""
+    parts = [str(mail["Subject"])]
+    parts += [part.get_content() for part in mail.walk() if part.get_content_maintype() == "text"]
+    return "\n".join(parts)
