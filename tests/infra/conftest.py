@@ -32,11 +32,10 @@ def stack(synth_dir):
     import aws_cdk as cdk
     from stacks.service import ExamResultsStack, StageSettings
 
-    workdir = synth_dir
     cwd = os.getcwd()
-    os.chdir(workdir)  # the Chalice construct writes chalice.out/ into the working directory
+    os.chdir(synth_dir)  # the Chalice construct writes chalice.out/ into the working directory
     try:
-        app = cdk.App(outdir=str(workdir / "cdk.out"))
+        app = cdk.App(outdir=str(synth_dir / "cdk.out"))
         settings = StageSettings(stage=STAGE, sender_email=SENDER, public_base_url=BASE_URL,
                                  alarm_email="ops@exam-board.example")
         built = ExamResultsStack(app, f"exam-results-{STAGE}", settings,
