@@ -22,6 +22,40 @@ from typing import Any
 import pytest
 
 
+def _argon2_parameters(time_cost: int, memory_cost_kib: int) -> tuple[int, int]:
+    """Set the password hasher's cost (chalicelib/domain/passwords.py); returns the old one."""
+    from chalicelib.domain import passwords
+
+    old = (passwords.TIME_COST, passwords.MEMORY_COST_KIB)
+    passwords.TIME_COST, passwords.MEMORY_COST_KIB = time_cost, memory_cost_kib
+    passwords._hasher.cache_clear()
+    passwords._dummy_hash.cache_clear()
+    return old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """In-process tests hash passwords with argon2id at the lowest cost it allows (t=1, 8 KiB),
+    as Django's own test settings do: at the production cost (t=2, 19 MiB, about 40 ms a hash or
+    a check) the suite spent over a minute of CPU in argon2 alone. What is tested is the same:
+    the algorithm, salts, normalisation, the dummy verification for an unknown account, and how
+    many checks run. tests/unit/test_passwords.py runs at the production cost (`real_argon2`),
+    and so do the local stacks of tests/e2e and tests/browser (other processes)."""
+    old = _argon2_parameters(1, 8)
+    yield
+    _argon2_parameters(*old)
+
+
+@pytest.fixture
+def real_argon2():
+    """The production cost of chalicelib/domain/passwords.py, for the tests of that module."""
+    from chalicelib.domain import passwords
+
+    cheap = _argon2_parameters(passwords.PRODUCTION_COST[0], passwords.PRODUCTION_COST[1])
+    yield
+    _argon2_parameters(*cheap)
+
+
 @pytest.fixture(autouse=True)
 def _clock():
     from chalicelib.adapters import clock

@@ -27,15 +27,11 @@ COMMON_PASSWORDS_PATH = Path(__file__).resolve().parent.parent / "assets" / "com
 
 TIME_COST = 2
 MEMORY_COST_KIB = 19456
+PRODUCTION_COST = (TIME_COST, MEMORY_COST_KIB)  # (the in-process tests lower the two above)
 PARALLELISM = 1
 HASH_LEN = 32
 SALT_LEN = 16
 
-# A hash of a random, discarded password made with the parameters above. Verifying against it
-# costs what verifying a real account's hash costs; it never matches anything.
-_DUMMY_HASH = (
-    "$argon2id$v=19$m=19456,t=2,p=1$RjVY6zBHFVlP3r9KB1ZDeg$FGXlH6keyJ7HUU8MnZVEiIpgJaqpSEwEGay0MPhzwQo"
-)
 
 TOO_SHORT = f"Your password must be at least {MIN_LENGTH} characters long."
 TOO_LONG = f"Your password must be at most {MAX_LENGTH} characters long."
@@ -104,6 +100,17 @@ def _hasher() -> PasswordHasher:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of a random, discarded password, made once per process with the hasher's own
+    parameters: verifying against it costs what verifying a real account's hash costs, and it
+    never matches anything. (It was a constant, which had to be remade by hand whenever the
+    parameters changed.)"""
+    import secrets
+
+    return _hasher().hash(secrets.token_bytes(32))
+
+
 def hash_password(password: str) -> str:
     """Return an argon2id PHC string (``$argon2id$v=19$m=19456,t=2,p=1$...``) for `password`."""
     return _hasher().hash(_secret(password))
@@ -152,4 +159,4 @@ def burn_verify_time(password: object = "") -> None:
 
     secret = _secret(password) if isinstance(password, str) else b""
     with contextlib.suppress(VerificationError, ValueError, TypeError):
-        _hasher().verify(_DUMMY_HASH, secret)
+        _hasher().verify(_dummy_hash(), secret)
