@@ -19,7 +19,17 @@ with: the counts cached for a second (AWS documents them as approximate and even
 consistent, so this is what SQS does too), the retention check reading the queue's own
 attribute, a delete that stops at the message it deletes, and the visible-message list
 built with one clock reading. Behaviour is otherwise unchanged; the pump's tests and the
-API tests run on it. `apply()` is idempotent; the local stack calls it before starting moto.
+API tests run on it.
+
+DynamoDB: moto 5.2 writes every response through its generic serializer, which walks the
+botocore shape of each item attribute (`AttributeValue`: ten members, each looked up under
+several aliases), so a third of a moto-backed test's time went into writing items it already
+held in wire form ({"S": "..."}). `apply()` writes an `AttributeValue` directly, by the same
+rules (strings as text, binaries in base64, sets and lists and maps member by member); anything
+unexpected goes to moto's own serializer. tests/unit/test_moto_speedups.py checks both give the
+same JSON for every kind of value.
+
+`apply()` is idempotent; the local stack and the in-process tests call it before starting moto.
 """
 from __future__ import annotations
 
@@ -63,6 +73,55 @@ def _forget_counts(queue: Any) -> None:
     queue.__dict__.pop("_devstack_counts", None)
 
 
+def _attribute_value(value: Any, b64: Any) -> Any:
+    """An AttributeValue in DynamoDB's JSON, or None for anything moto's serializer should see."""
+    if type(value) is not dict:
+        return None
+    out: dict[str, Any] = {}
+    for kind, v in value.items():
+        if v is None:
+            continue
+        if kind in ("S", "N"):
+            out[kind] = v if v in ([], {}) else str(v)
+        elif kind in ("NULL", "BOOL"):
+            out[kind] = v
+        elif kind == "B":
+            out[kind] = b64(v)
+        elif kind in ("SS", "NS") and type(v) is list:
+            out[kind] = [str(x) for x in v]
+        elif kind == "BS" and type(v) is list:
+            out[kind] = [b64(x) for x in v]
+        elif kind == "M" and type(v) is dict:
+            members = {k: _attribute_value(x, b64) for k, x in v.items()}
+            if any(x is None for x in members.values()):
+                return None
+            out[kind] = members
+        elif kind == "L" and type(v) is list:
+            items = [_attribute_value(x, b64) for x in v]
+            if any(x is None for x in items):
+                return None
+            out[kind] = items
+        else:
+            return None
+    return out
+
+
+def _fast_attribute_values() -> None:
+    from moto.core.serialize import BaseJSONSerializer
+
+    generic = BaseJSONSerializer._serialize_type_structure
+
+    def serialize_structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if shape.name == "AttributeValue":
+            wire = _attribute_value(value, self._base64)
+            if wire is not None:
+                self._default_serialize(serialized, wire, shape, key)
+                return
+        generic(self, serialized, value, shape, key)
+
+    setattr(BaseJSONSerializer, "_serialize_type_structure", serialize_structure)  # noqa: B010
+
+
 def apply() -> None:
     from moto.sqs import models
     from moto.sqs.exceptions import ReceiptHandleIsInvalid
@@ -103,4 +162,5 @@ def apply() -> None:
 
     setattr(backend_cls, "is_message_valid_based_on_retention_period",  # noqa: B010
             is_message_valid_based_on_retention_period)
+    _fast_attribute_values()
     setattr(queue_cls, "_devstack_speedups", True)  # noqa: B010

@@ -85,9 +85,11 @@ class _SessionMoto:
         if self.mock is None:
             from moto import mock_aws
 
+            from devstack import moto_speedups
             from devstack.moto_locks import install
 
             install()  # conditional writes atomic under threads, as on DynamoDB
+            moto_speedups.apply()  # as the local stack runs moto: items written without a shape walk
             self.mock = mock_aws()
         if not self.active:
             self.mock.start(reset=False)
