@@ -4,7 +4,7 @@ results page, each scored for accessibility, best practices and performance (0-1
 Prints `lighthouse_<page>_<category>: <score>`. Targets: accessibility 100, best practices
 >= 95, performance >= 95. Slow (a stack, three Chromium runs): not part of the default
 `make bench`; run it by name, `python -m bench lighthouse` (or `python -m bench.lighthouse`).
-Needs node/npm (npx fetches lighthouse@12.2.3 once) and Debian's Chromium (`make chromium`)."""
+Needs node/npm (npx fetches lighthouse@12.2.3 once) and Debian's full Chromium (`make chromium-full`)."""
 from __future__ import annotations
 
 import json
