@@ -23,7 +23,7 @@ API tests run on it.
 
 DynamoDB: moto 5.2 writes every response through its generic serializer, which walks the
 botocore shape of each item attribute (`AttributeValue`: ten members, each looked up under
-several aliases), so a third of a moto-backed test's time went into writing items it already
+several aliases), so a fifth of the fault-injection test's time went into writing items it already
 held in wire form ({"S": "..."}). `apply()` writes an `AttributeValue` directly, by the same
 rules (strings as text, binaries in base64, sets and lists and maps member by member); anything
 unexpected goes to moto's own serializer. tests/unit/test_moto_speedups.py checks both give the
