@@ -11,20 +11,22 @@ STAMP  := $(VENV)/.installed
 .PHONY: docs test-deep run test lint typecheck bench clean infra infra-test deploy assets translations-update chromium chromium-full test-browser vc-verifier
 
 # Packages go in with uv (pip installs uv into the environment first): about 20 s where pip took
-# 70 s for .venv and 2 minutes for infra/.venv. Byte-compiled as pip does, since this machine sets
-# PYTHONDONTWRITEBYTECODE (every process would compile boto3 and moto again). uv does not read
+# 70 s for .venv and 2 minutes for infra/.venv. .venv is byte-compiled as pip does, since this
+# machine sets PYTHONDONTWRITEBYTECODE (every test process and local stack would compile boto3 and
+# moto again); infra/.venv is not: one process imports aws-cdk-lib, and compiling all of it cost
+# more CPU (about 55 s) than that process compiling what it imports (about 15 s). uv does not read
 # pip's configuration; if it cannot install, pip does.
 PIP_QUIET := --quiet --disable-pip-version-check
-define install_requirements # (python, requirements file)
+define install_requirements # (python, requirements file, uv's extra options)
 	$(1) -m pip install $(PIP_QUIET) uv
-	$(dir $(1))uv pip install --quiet --python $(1) --compile-bytecode -r $(2) \
+	$(dir $(1))uv pip install --quiet --python $(1) $(3) -r $(2) \
 	  || $(1) -m pip install $(PIP_QUIET) -r $(2)
 endef
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or make PYTHON=python3)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(call install_requirements,$(PY),requirements-dev.txt)
+	$(call install_requirements,$(PY),requirements-dev.txt,--compile-bytecode)
 	touch $(STAMP)
 
 run: $(STAMP) assets
@@ -39,7 +41,7 @@ typecheck: $(STAMP)
 # First what pytest needs, installed side by side (the virtual environment, npm's packages and
 # the built assets, Chromium, the credential verifier's npm), then ruff. The type check and the
 # infrastructure tests run beside pytest rather than before it, the infrastructure's own virtual
-# environment too (aws-cdk-lib: about 45 s to install on a fresh clone, then one CDK synth);
+# environment too (aws-cdk-lib: seconds to install with uv, then one CDK synth);
 # their output follows pytest's, and any of the three failing fails `make test`.
 test:
 	@$(MAKE) --no-print-directory -j3 -O $(STAMP) assets chromium vc-verifier
@@ -139,7 +141,7 @@ STAGE       ?= prod
 $(INFRA_STAMP): infra/requirements.txt requirements.txt
 	@command -v node >/dev/null 2>&1 || { echo "need node on PATH (aws-cdk-lib runs on jsii)"; exit 1; }
 	test -x $(INFRA_PY) || $(PYTHON) -m venv $(INFRA_VENV)
-	$(call install_requirements,$(INFRA_PY),infra/requirements.txt)
+	$(call install_requirements,$(INFRA_PY),infra/requirements.txt,)
 	touch $(INFRA_STAMP)
 
 infra: $(INFRA_STAMP)
