@@ -41,17 +41,15 @@ def _cheap_password_hashing():
     the algorithm, salts, normalisation, the dummy verification for an unknown account, and how
     many checks run. tests/unit/test_passwords.py runs at the production cost (`real_argon2`),
     and so do the local stacks of tests/e2e and tests/browser (other processes)."""
-    old = _argon2_parameters(1, 8)
-    yield
-    _argon2_parameters(*old)
+    production = _argon2_parameters(1, 8)
+    yield production
+    _argon2_parameters(*production)
 
 
 @pytest.fixture
-def real_argon2():
+def real_argon2(_cheap_password_hashing):
     """The production cost of chalicelib/domain/passwords.py, for the tests of that module."""
-    from chalicelib.domain import passwords
-
-    cheap = _argon2_parameters(passwords.PRODUCTION_COST[0], passwords.PRODUCTION_COST[1])
+    cheap = _argon2_parameters(*_cheap_password_hashing)
     yield
     _argon2_parameters(*cheap)
 

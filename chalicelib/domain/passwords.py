@@ -27,7 +27,6 @@ COMMON_PASSWORDS_PATH = Path(__file__).resolve().parent.parent / "assets" / "com
 
 TIME_COST = 2
 MEMORY_COST_KIB = 19456
-PRODUCTION_COST = (TIME_COST, MEMORY_COST_KIB)  # (the in-process tests lower the two above)
 PARALLELISM = 1
 HASH_LEN = 32
 SALT_LEN = 16
