@@ -41,6 +41,30 @@ def fresh_code(secret: str) -> str:
         time.sleep(max(0.05, (now_step + 1) * STEP - clock.now()))
 
 
+def code(secret: str, offset: int = 0) -> str:
+    """The code of the time step `offset` steps from now (the service's clock)."""
+    import pyotp
+
+    from chalicelib.adapters import clock
+
+    return pyotp.TOTP(secret, interval=STEP).generate_otp(int(clock.now() // STEP) + offset)
+
+
+def wrong(secret: str) -> str:
+    """A 6-digit code that is none of the three the service would accept now (a fixed one such as
+    "000000" is one of them once in about 300,000 runs)."""
+    valid = {code(secret, k) for k in (-1, 0, 1)}
+    return next(c for c in ("123456", "654321", "111111", "999999") if c not in valid)
+
+
+def start_of_a_step() -> None:
+    """Moves the service's clock to just after the start of a time step, so that a test that
+    builds codes from the clock has the whole step (29 s) before `code(secret)` changes."""
+    from chalicelib.adapters import clock
+
+    clock.advance(STEP - clock.now() % STEP + 0.5)
+
+
 def sign_in(post: Post, path: str, credentials: dict, secret: str | None = None) -> tuple[dict, str | None]:
     """Both steps of a login: returns (the session reply, the TOTP secret)."""
     status, first = post(path, credentials)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from tests.two_factor import sign_in, via_api
+from tests.two_factor import code, sign_in, start_of_a_step, via_api, wrong
 
 from .verifier_kit import add_admin, login, make_org, staff  # noqa: F401 - fixtures
 
@@ -15,17 +15,11 @@ SETUP_KEYS = {"mfa_setup_required", "mfa_token", "expires_at", "secret", "otpaut
 CHALLENGE_KEYS = {"mfa_required", "mfa_token", "expires_at"}
 
 
-def code(secret: str, offset: int = 0) -> str:
-    """The code of the time step `offset` steps from now (the service's clock)."""
-    from chalicelib.adapters import clock
-
-    return pyotp.TOTP(secret).generate_otp(int(clock.now() // 30) + offset)
-
-
-def wrong(secret: str) -> str:
-    """A 6-digit code that is none of the three the service would accept now."""
-    valid = {code(secret, k) for k in (-1, 0, 1)}
-    return next(c for c in ("123456", "654321", "111111", "999999") if c not in valid)
+@pytest.fixture(autouse=True)
+def _whole_step(_clock):
+    """Each test reads codes from the clock and expects the step not to change while it runs
+    (a code used in step T is refused again in T; in T+1 the same call gives a new code)."""
+    start_of_a_step()
 
 
 @pytest.fixture

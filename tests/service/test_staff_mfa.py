@@ -95,9 +95,11 @@ def test_a_recovery_code_works_once(enrolled):
 
 
 def test_wrong_codes_count_towards_the_password_lockout(enrolled):
+    from tests.two_factor import wrong
+
     for _ in range(5):
         with pytest.raises(Unauthenticated):
-            staff.login_mfa(staff.login(EMAIL, PASSWORD)["mfa_token"], "000000")
+            staff.login_mfa(staff.login(EMAIL, PASSWORD)["mfa_token"], wrong(enrolled[0]))
     with pytest.raises(RateLimited):
         staff.login(EMAIL, PASSWORD)
 

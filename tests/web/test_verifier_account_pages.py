@@ -315,13 +315,14 @@ def test_notifications_saved_with_the_language_in_use(client, make_org) -> None:
 def test_two_factor_set_up_from_the_page_then_the_code_step(visitor, client, primary) -> None:
     import pyotp
 
-    from tests.two_factor import fresh_code
+    from tests.two_factor import fresh_code, wrong
 
     start = visitor.submit("/organisations/two-factor", "/organisations/two-factor/start", {})
     assert start.status == 200 and 'src="data:image/svg+xml' in start.text
     secret = re.search(r'<code class="board-secret"[^>]*>([A-Z2-7]+)</code>', start.text).group(1)
-    wrong = visitor.post("/organisations/two-factor/confirm", {"csrf_token": start.csrf(), "code": "000000"})
-    assert wrong.status == 400 and secret in wrong.text  # the same secret shown again
+    refused = visitor.post("/organisations/two-factor/confirm",
+                           {"csrf_token": start.csrf(), "code": wrong(secret)})
+    assert refused.status == 400 and secret in refused.text  # the same secret shown again
     done = visitor.post("/organisations/two-factor/confirm",
                         {"csrf_token": start.csrf(), "code": fresh_code(secret)})
     assert done.status == 200 and done.has("Your recovery codes")
@@ -334,7 +335,7 @@ def test_two_factor_set_up_from_the_page_then_the_code_step(visitor, client, pri
     assert "__Host-session" not in other.cookies
     mfa_token = re.search(r'name="mfa_token" value="([^"]+)"', step.text).group(1)
     bad = other.post("/organisations/sign-in/code", {"csrf_token": step.csrf(), "mfa_token": mfa_token,
-                                                     "code": "123456"})
+                                                     "code": wrong(secret)})
     assert bad.status == 400 and bad.has("The code is not correct")
     good = other.post("/organisations/sign-in/code", {"csrf_token": step.csrf(), "mfa_token": mfa_token,
                                                       "code": codes[0]})
@@ -352,7 +353,7 @@ def test_a_missing_or_spent_code_step_goes_back_to_sign_in(visitor) -> None:
 
 def test_an_organisation_that_requires_two_factor_enrols_at_sign_in(client, make_org,  # noqa: F811
                                                                     add_admin, api) -> None:  # noqa: F811
-    from tests.two_factor import fresh_code
+    from tests.two_factor import fresh_code, wrong
 
     org = make_org()
     add_admin(org)
@@ -365,8 +366,8 @@ def test_an_organisation_that_requires_two_factor_enrols_at_sign_in(client, make
     mfa_token = re.search(r'name="mfa_token" value="([^"]+)"', step.text).group(1)
     fields = {"csrf_token": step.csrf(), "mfa_token": mfa_token, "secret": secret,
               "otpauth_uri": re.search(r'name="otpauth_uri" value="([^"]+)"', step.text).group(1)}
-    wrong = admin.post("/organisations/sign-in/code", {**fields, "code": "000000"})
-    assert wrong.status == 400 and secret in wrong.text  # the QR code and the secret shown again
+    refused = admin.post("/organisations/sign-in/code", {**fields, "code": wrong(secret)})
+    assert refused.status == 400 and secret in refused.text  # the QR code and the secret shown again
     done = admin.post("/organisations/sign-in/code", {**fields, "code": fresh_code(secret)})
     assert done.status == 200 and done.has("Your recovery codes")
     assert admin.get(ORG).status == 200
