@@ -4,7 +4,7 @@ Opaque (the holder cannot read what is inside), authenticated (an edited or made
 open) and bound to a context string, the additional authenticated data (a value sealed for one
 listing, account or candidate does not open for another). Used for paging cursors
 (db/paging.py), TOTP secrets at rest (services/mfa.py) and a centre's reissued Confirmation of
-Entry (services/centres.py).
+Entry (services/centre_actions.py).
 
 A sealed value is URL-safe base64 of nonce + ciphertext; `unseal` takes it with or without its
 `=` padding (TOTP secrets were stored with it). `cryptography` is imported on first use.

@@ -171,9 +171,9 @@ def remove_user(user_id: str) -> Response:
            {"200": ok(list_of("events", obj({"action": {"enum": ["reissue", "reset"]}, "id_number": S,
                                              "user_id": S, "user_name": S, "at": TS})))})
 def audit() -> dict:
-    from ..services import centres
+    from ..services import centre_actions
 
-    return centres.audit(_actor())
+    return centre_actions.audit(_actor())
 
 
 # ---------------------------------------------------------------- candidates
@@ -206,9 +206,9 @@ def candidate(id_number: str) -> dict:
 @operation(TAG, "Reissue the Secret number: the old one stops working (20 reissues and resets a day "
            "per centre)", {"201": reply(_NEW_SECRET, "Created")}, params=[_ID])
 def reissue(id_number: str) -> Response:
-    from ..services import centres
+    from ..services import centre_actions
 
-    return json_response(centres.reissue_secret(_actor(), id_number), 201)
+    return json_response(centre_actions.reissue_secret(_actor(), id_number), 201)
 
 
 @bp.route("/centre/candidates/{id_number}/reset", methods=["POST"])
@@ -216,9 +216,9 @@ def reissue(id_number: str) -> Response:
            "reissue the Secret number; results and shares are kept", {"201": reply(_NEW_SECRET, "Created")},
            params=[_ID])
 def reset(id_number: str) -> Response:
-    from ..services import centres
+    from ..services import centre_actions
 
-    return json_response(centres.reset_account(_actor(), id_number), 201)
+    return json_response(centre_actions.reset_account(_actor(), id_number), 201)
 
 
 @bp.route("/centre/candidates/{id_number}/confirmation", methods=["POST"])
@@ -227,10 +227,10 @@ def reset(id_number: str) -> Response:
                "schema": {"type": "string", "contentMediaType": "application/pdf"}}}}},
            params=[_ID], body=Confirmation)
 def confirmation(id_number: str) -> Response:
-    from ..services import centres
+    from ..services import centre_actions
 
     data = parse_as(bp.current_request, Confirmation)
-    pdf = centres.confirmation_pdf(_actor(), id_number, data.confirmation)
+    pdf = centre_actions.confirmation_pdf(_actor(), id_number, data.confirmation)
     return Response(body=pdf, status_code=200, headers={
         "Content-Type": "application/pdf", "Cache-Control": "no-store",
         "Content-Disposition": f'attachment; filename="confirmation-of-entry-{id_number[:20]}.pdf"'})

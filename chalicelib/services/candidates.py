@@ -62,7 +62,7 @@ def register(data: dict, language: str = "en") -> dict:
     with sec.login_attempt("register", id_number) as guess:
         expected = sec.secret_number_hash(id_number, secret)
         entries = _entries(id_number)
-        # A Secret number reissued by an exam centre replaces the entries' (services/centres.py)
+        # A Secret number reissued by an exam centre replaces the entries' (services/centre_actions.py)
         reissued = store().centres.secret(id_number)
         hashes = [reissued.secret_hash] if reissued is not None else [e.secret_hash for e in entries]
         if not entries or not any(sec.same(h, expected) for h in hashes):

@@ -119,15 +119,10 @@ def _error(field: str, message: str) -> FormErrors:
 @bp.route("/board/sign-out", methods=["POST"], content_types=[FORM])
 @page
 def board_sign_out(ctx: Ctx) -> Response:
-    from ..services.security import end_session
+    from .sign_in import end_session_and_go
 
     english(ctx)
-    ctx.form()  # the CSRF check
-    who = ctx.principal(STAFF)
-    if who is not None:
-        end_session(who)  # ended on the server, not only forgotten by the browser
-    ctx.end_session()
-    return ctx.redirect("/board/signed-out")
+    return end_session_and_go(ctx, "/board/signed-out", STAFF)
 
 
 @bp.route("/board/signed-out", methods=["GET"])

@@ -64,14 +64,9 @@ def sign_in(ctx: Ctx) -> Response:
 @bp.route("/sign-out", methods=["POST"], content_types=[FORM])
 @page
 def sign_out(ctx: Ctx) -> Response:
-    from ..services.security import end_session
+    from .sign_in import end_session_and_go
 
-    ctx.form()  # the CSRF check
-    who = ctx.principal(CANDIDATE, "verifier", "staff")
-    if who is not None:
-        end_session(who)  # ended on the server, not only forgotten by the browser
-    ctx.end_session()
-    return ctx.redirect("/signed-out")
+    return end_session_and_go(ctx, "/signed-out", CANDIDATE, "verifier", "staff")
 
 
 @bp.route("/signed-out", methods=["GET"])

@@ -65,14 +65,9 @@ def centres_sign_in(ctx: Ctx) -> Response:
 @bp.route("/centres/sign-out", methods=["POST"], content_types=[FORM])
 @page
 def centres_sign_out(ctx: Ctx) -> Response:
-    from ..services.security import end_session
+    from .sign_in import end_session_and_go
 
-    ctx.form()  # the CSRF check
-    who = ctx.principal(CENTRE)
-    if who is not None:
-        end_session(who)
-    ctx.end_session()
-    return ctx.redirect("/centres/signed-out")
+    return end_session_and_go(ctx, "/centres/signed-out", CENTRE)
 
 
 @bp.route("/centres/signed-out", methods=["GET"])

@@ -65,7 +65,7 @@ def centre_candidate(ctx: Ctx, id_number: str) -> Response:
 
 def _new_secret(ctx: Ctx, id_number: str, action: str) -> Response:
     from ..domain.errors import NotFound, RateLimited
-    from ..services import centres
+    from ..services import centre_actions
     from .routes import not_found_page
 
     who = centre_actor(ctx)
@@ -75,7 +75,8 @@ def _new_secret(ctx: Ctx, id_number: str, action: str) -> Response:
         errors.add("confirm", ctx.gettext("Confirm that you have checked the candidate's identity"))
         return _candidate_page(ctx, who, id_number, status=400, errors=errors)
     try:
-        out = (centres.reset_account if action == "reset" else centres.reissue_secret)(who, id_number)
+        act = centre_actions.reset_account if action == "reset" else centre_actions.reissue_secret
+        out = act(who, id_number)
     except NotFound:
         return not_found_page(ctx)
     except RateLimited as err:
@@ -85,7 +86,7 @@ def _new_secret(ctx: Ctx, id_number: str, action: str) -> Response:
             "Your centre has reached its limit of %(limit)s new Secret numbers and account resets "
             "in 24 hours. Try again in %(num)d hour.",
             "Your centre has reached its limit of %(limit)s new Secret numbers and account resets "
-            "in 24 hours. Try again in %(num)d hours.", hours, limit=centres.ACTIONS_PER_DAY))
+            "in 24 hours. Try again in %(num)d hours.", hours, limit=centre_actions.ACTIONS_PER_DAY))
         return _candidate_page(ctx, who, id_number, status=429, errors=errors)
     return ctx.render("centres/new_secret.html", area=AREA, signed_in=True, out=out, reset=action == "reset",
                       title=ctx.gettext("New Secret number"))
@@ -109,13 +110,13 @@ def centre_confirmation(ctx: Ctx, id_number: str) -> Response:
     """The Confirmation of Entry PDF, rendered here from the sealed copy the page carried (the
     Secret number is not stored in clear anywhere)."""
     from ..domain.errors import NotFound, ValidationError
-    from ..services import centres
+    from ..services import centre_actions
     from .routes import not_found_page
 
     who = centre_actor(ctx)
     form = ctx.form()
     try:
-        pdf = centres.confirmation_pdf(who, id_number, form.get("confirmation", ""), lang=ctx.lang)
+        pdf = centre_actions.confirmation_pdf(who, id_number, form.get("confirmation", ""), lang=ctx.lang)
     except NotFound:
         return not_found_page(ctx)
     except ValidationError:

@@ -12,12 +12,12 @@ from .routes import bp
 
 def _page(ctx: Ctx, who, status: int = 200, form: dict | None = None, errors: FormErrors | None = None,
           **values) -> Response:  # type: ignore[no-untyped-def]
-    from ..services import centres
+    from ..services import centre_actions, centres
 
-    events = centres.audit(who)["events"] if who.is_manager else []
+    events = centre_actions.audit(who)["events"] if who.is_manager else []
     return ctx.render("centres/your_centre.html", status=status, area=AREA, signed_in=True, centre=who.centre,
                       me=who.user, users=centres.list_users(who)["users"], events=events,
-                      limit=centres.ACTIONS_PER_DAY, form=form or {}, errors=errors or FormErrors(),
+                      limit=centre_actions.ACTIONS_PER_DAY, form=form or {}, errors=errors or FormErrors(),
                       title=ctx.gettext("Your centre"), **values)
 
 

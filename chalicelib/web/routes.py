@@ -51,4 +51,6 @@ from . import (  # noqa: E402, F401
     verifier_downloads,
     verifier_org,
     verifier_results,
+    verifier_sign_in,
+    verifier_two_factor,
 )

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalice import Response
+
 from .core import Ctx
 from .forms import FormErrors
 
@@ -70,3 +72,17 @@ def password_step(ctx: Ctx, login: Callable[[str, str], Any], field: str = "emai
     if errors:
         return Attempt(form, errors, 400)
     return Attempt(form, errors, 200, reply)
+
+
+def end_session_and_go(ctx: Ctx, then: str, *kinds: str) -> Response:
+    """Every area's Sign out button: the form's CSRF token checked, the session ended on the
+    server (not only forgotten by the browser) and its cookie cleared, then `then` (the area's
+    signed-out page)."""
+    from ..services.security import end_session
+
+    ctx.form()  # the CSRF check
+    who = ctx.principal(*kinds)
+    if who is not None:
+        end_session(who)
+    ctx.end_session()
+    return ctx.redirect(then)

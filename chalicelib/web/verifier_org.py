@@ -1,7 +1,8 @@
 """The verifiers' signed-in account pages (PAGES.md "Verifiers"): Your organisation (the Primary
 User's users, join requests, API keys and webhooks; an Admin User sees the details only, and
-the services refuse the Primary-only actions anyway), Email notifications, and setting up
-two-factor sign-in. Same services as the JSON views (verifier_users, api_keys, webhooks, mfa)."""
+the services refuse the Primary-only actions anyway) and Email notifications (two-factor
+sign-in: verifier_two_factor.py). Same services as the JSON views (verifier_users, api_keys,
+webhooks)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -12,11 +13,10 @@ from chalice import Response
 from .core import Ctx, FormErrors, page
 from .forms import FORM
 from .routes import bp, not_found_page
-from .verifier_account import ORG_TYPE_NAMES, actor_of, check_person, clean, qr_image, render, wait_message
+from .verifier_account import ORG_TYPE_NAMES, actor_of, check_person, clean, render, wait_message
 
 ORG_PAGE = "/organisations/your-organisation"
 NOTIFICATIONS = "/organisations/notifications"
-TWO_FACTOR = "/organisations/two-factor"
 PERSON = ("first_name", "family_name", "job_title", "email")
 
 
@@ -39,7 +39,7 @@ FREQUENCY_NAMES = (("off", _("Off")), ("immediate", _("Immediately")), ("daily",
                    ("weekly", _("Weekly")))
 
 
-def _refused(ctx: Ctx) -> Response:
+def refused_page(ctx: Ctx) -> Response:
     return render(ctx, "forbidden.html", status=403, signed_in=True,
                   title=ctx.gettext("You cannot do this"))
 
@@ -51,7 +51,7 @@ def _guard(ctx: Ctx, action: Callable[[], Response]) -> Response:
     try:
         return action()
     except Forbidden:
-        return _refused(ctx)
+        return refused_page(ctx)
     except NotFound:
         return not_found_page(ctx)
 
@@ -100,7 +100,7 @@ def add_user(ctx: Ctx) -> Response:
     form = clean(ctx.form())
     who = actor_of(ctx)
     if not who.is_primary:
-        return _refused(ctx)
+        return refused_page(ctx)
     errors = FormErrors()
     check_person(ctx, errors, form)
     if not errors:
@@ -208,7 +208,7 @@ def create_key(ctx: Ctx) -> Response:
     form = clean(ctx.form())
     who = actor_of(ctx)
     if not who.is_primary:
-        return _refused(ctx)
+        return refused_page(ctx)
     errors = FormErrors()
     name = form.get("key_name", "")
     status = 400
@@ -257,7 +257,7 @@ def add_webhook(ctx: Ctx) -> Response:
     form = clean(ctx.form())
     who = actor_of(ctx)
     if not who.is_primary:
-        return _refused(ctx)
+        return refused_page(ctx)
     errors = FormErrors()
     url = form.get("url", "")
     if not url:
@@ -329,97 +329,3 @@ def save_notifications(ctx: Ctx) -> Response:
         return _notifications_page(ctx, "", errors, status=400)
     verifier_users.set_frequency(who, frequency, language=ctx.lang)
     return ctx.redirect(NOTIFICATIONS + "?saved=1")
-
-
-# ---------------------------------------------------------------- two-factor sign-in
-def _two_factor_page(ctx: Ctx, who: Any, errors: FormErrors | None = None, status: int = 200) -> Response:
-    from ..services import mfa
-
-    state = mfa.state(who)
-    return render(ctx, "two_factor.html", status=status, signed_in=True, errors=errors or FormErrors(),
-                  enabled=state["mfa_enabled"], required=state["mfa_required"],
-                  turned_off=(ctx.request.query_params or {}).get("off") == "1",
-                  title=ctx.gettext("Two-factor sign-in"))
-
-
-def _setup_page(ctx: Ctx, who: Any, secret: str, errors: FormErrors | None = None,
-                status: int = 200) -> Response:
-    from ..services import mfa
-
-    uri = mfa.otpauth_uri(secret, mfa.verifier_account(who.user).label)
-    return render(ctx, "two_factor_setup.html", status=status, signed_in=True, errors=errors or FormErrors(),
-                  qr=qr_image(uri), secret=secret, title=ctx.gettext("Set up two-factor sign-in"))
-
-
-@bp.route(TWO_FACTOR, methods=["GET"])
-@page
-def two_factor(ctx: Ctx) -> Response:
-    return _two_factor_page(ctx, actor_of(ctx))
-
-
-@bp.route(TWO_FACTOR + "/start", methods=["POST"], content_types=[FORM])
-@page
-def two_factor_start(ctx: Ctx) -> Response:
-    from ..domain.errors import Conflict
-    from ..services import mfa
-
-    ctx.form()
-    who = actor_of(ctx)
-    try:
-        started = mfa.start_enrolment(who)
-    except Conflict:  # on already (a form sent twice)
-        return ctx.redirect(TWO_FACTOR)
-    return _setup_page(ctx, who, started["secret"])
-
-
-@bp.route(TWO_FACTOR + "/confirm", methods=["POST"], content_types=[FORM])
-@page
-def two_factor_confirm(ctx: Ctx) -> Response:
-    from ..domain.errors import Conflict, ValidationError
-    from ..services import mfa
-
-    form = ctx.form()
-    who = actor_of(ctx)
-    code = form.get("code", "").strip()[:32]
-    try:
-        done = mfa.confirm_enrolment(who, code) if code else None
-    except Conflict:  # on already, or never started
-        return ctx.redirect(TWO_FACTOR)
-    except ValidationError:
-        done = None
-    if done is None:
-        errors = FormErrors()
-        errors.add("code", ctx.gettext("Enter the 6-digit code your app shows now") if not code
-                   else ctx.gettext("The code is not correct. Enter the code your app shows now"))
-        secret = mfa.unseal(who.user.totp_pending, who.user_id)
-        return _setup_page(ctx, who, secret, errors, status=400)
-    return render(ctx, "recovery_codes.html", signed_in=True, codes=done["recovery_codes"], next_url=ORG_PAGE,
-                  title=ctx.gettext("Two-factor sign-in is on"))
-
-
-@bp.route(TWO_FACTOR + "/turn-off", methods=["POST"], content_types=[FORM])
-@page
-def two_factor_off(ctx: Ctx) -> Response:
-    from ..domain.errors import Conflict, Forbidden, RateLimited, ValidationError
-    from ..services import mfa
-
-    form = ctx.form()
-    who = actor_of(ctx)
-    code = form.get("code", "").strip()[:32]
-    errors = FormErrors()
-    if not code:
-        errors.add("code", ctx.gettext("Enter a code from your app, or a recovery code"))
-        return _two_factor_page(ctx, who, errors, 400)
-    try:
-        mfa.disable(who, code)
-    except Forbidden:
-        return _refused(ctx)
-    except Conflict:
-        return ctx.redirect(TWO_FACTOR)
-    except RateLimited as err:
-        errors.add("code", wait_message(ctx, err))
-        return _two_factor_page(ctx, who, errors, 429)
-    except ValidationError:
-        errors.add("code", ctx.gettext("The code is not correct, or was used already"))
-        return _two_factor_page(ctx, who, errors, 400)
-    return ctx.redirect(TWO_FACTOR + "?off=1")

@@ -144,7 +144,7 @@ def test_audit_for_the_manager_and_colleagues_managed_by_the_manager(api, mary, 
 
 
 def test_reissues_are_limited_per_centre(api, mary, people):
-    from chalicelib.services.centres import ACTIONS_PER_DAY
+    from chalicelib.services.centre_actions import ACTIONS_PER_DAY
 
     for _ in range(ACTIONS_PER_DAY):
         assert api.post("/centre/candidates/SIR094701/secret", token=mary).status == 201

@@ -25,3 +25,10 @@ def test_deployed_code_does_not_import_the_local_stack():
     }
     assert {p: n for p, n in offenders.items() if n} == {}
     assert not (ROOT / "chalicelib" / "local").exists()
+
+
+def test_no_module_of_the_deployed_code_is_over_400_lines():
+    """Issue 9: one use case to a file; a module that grows past 400 lines is split by what it holds."""
+    long = {str(p.relative_to(ROOT)): n for p in sorted((ROOT / "chalicelib").rglob("*.py"))
+            if (n := len(p.read_text().splitlines())) > 400}
+    assert long == {}
