@@ -1,8 +1,8 @@
 """The verifiers' account pages (PAGES.md "Verifiers"): the start page, register your
 organisation, join an existing account, set a password from the emailed link (signing in and
-out: verifier_sign_in.py). Each view checks every field of its form
-at once, then calls the same service as the JSON view (services/organisations.py,
-verifier_users.py, mfa.py). The language in use is stored for the user's emails."""
+out: verifier_sign_in.py). Each view checks every field of its form at once, then calls the same
+service as the JSON view (services/organisations.py, verifier_users.py). The language in use is
+stored for the user's emails."""
 from __future__ import annotations
 
 from typing import Any
