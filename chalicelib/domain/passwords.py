@@ -101,13 +101,21 @@ def _hasher() -> PasswordHasher:
 
 @functools.lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    """A hash of a random, discarded password, made once per process with the hasher's own
-    parameters: verifying against it costs what verifying a real account's hash costs, and it
-    never matches anything. (It was a constant, which had to be remade by hand whenever the
-    parameters changed.)"""
+    """An argon2id hash string with the hasher's parameters and a random salt and digest:
+    verifying against it costs what verifying a real account's hash costs, and nothing matches
+    it. Written out rather than hashed, so that an unknown account's first check in a process
+    costs one argon2 run, as a known account's does, not two. (It was a constant, which had to be
+    remade by hand whenever the parameters changed.)"""
+    import base64
     import secrets
 
-    return _hasher().hash(secrets.token_bytes(32))
+    from argon2.low_level import ARGON2_VERSION
+
+    def b64(n: int) -> str:  # PHC strings use base64 without padding
+        return base64.b64encode(secrets.token_bytes(n)).decode().rstrip("=")
+
+    return (f"$argon2id$v={ARGON2_VERSION}$m={MEMORY_COST_KIB},t={TIME_COST},p={PARALLELISM}"
+            f"${b64(SALT_LEN)}${b64(HASH_LEN)}")
 
 
 def hash_password(password: str) -> str:

@@ -152,7 +152,6 @@ def test_dummy_hash_uses_current_parameters() -> None:
 def test_burn_verify_time_runs_one_real_argon2_verification(monkeypatch) -> None:
     # Given the hasher, watched (PasswordHasher has slots: wrap it)
     hasher = passwords._hasher()
-    passwords._dummy_hash()  # made (hashed) once per process, before the hasher is watched
     calls: list[str] = []
 
     class Watched:
