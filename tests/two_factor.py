@@ -14,9 +14,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from chalicelib.services.mfa import STEP_SECONDS as STEP
+
 Post = Callable[[str, dict], tuple[int, Any]]
 
-STEP = 30
 _last_step: dict[str, int] = {}  # secret -> the last time step this process sent a code of
 
 
@@ -24,8 +25,6 @@ def fresh_code(secret: str) -> str:
     """A code the service has not seen yet: it accepts one code per time step (30 s) and one
     step either side of now, so this takes the earliest step of those later than the last one
     this process used, and waits for the next step when all three were used."""
-    import pyotp
-
     from chalicelib.adapters import clock
 
     while True:
@@ -37,17 +36,21 @@ def fresh_code(secret: str) -> str:
         if usable:
             step = usable[0]
             _last_step[secret] = step
-            return pyotp.TOTP(secret, interval=STEP).generate_otp(step)
+            return _code_at(secret, step)
         time.sleep(max(0.05, (now_step + 1) * STEP - clock.now()))
+
+
+def _code_at(secret: str, step: int) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret, interval=STEP).generate_otp(step)
 
 
 def code(secret: str, offset: int = 0) -> str:
     """The code of the time step `offset` steps from now (the service's clock)."""
-    import pyotp
-
     from chalicelib.adapters import clock
 
-    return pyotp.TOTP(secret, interval=STEP).generate_otp(int(clock.now() // STEP) + offset)
+    return _code_at(secret, int(clock.now() // STEP) + offset)
 
 
 def wrong(secret: str) -> str:

@@ -4,18 +4,13 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from chalicelib.adapters import clock
 from chalicelib.db.store import store
 from chalicelib.domain.errors import Conflict, RateLimited, Unauthenticated, ValidationError
 from chalicelib.services import mfa, staff
+from tests.two_factor import code
 
 EMAIL = "Ops@Exam-Board.example"
 PASSWORD = "granite-orchard-compass"
-
-
-def code(secret: str, steps_from_now: int = 0) -> str:
-    return pyotp.TOTP(secret, interval=mfa.STEP_SECONDS).generate_otp(int(clock.now() // mfa.STEP_SECONDS)
-                                                                       + steps_from_now)
 
 
 @pytest.fixture
